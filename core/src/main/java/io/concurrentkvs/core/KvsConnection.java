@@ -1,0 +1,95 @@
+package io.concurrentkvs.core;
+
+import io.concurrentkvs.core.internal.client.ClientEngine;
+import io.concurrentkvs.core.internal.region.RegionPaths;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A client process's connection to a store: one registration in the server's client table, its own
+ * response slots, and one poller thread that completes requests. Create typed views with
+ * {@link #async(Codec, Codec)} (and, in other modules, the reactive and blocking clients); all views of
+ * one connection share its slots and poller.
+ *
+ * <p>Failure model: if the server dies, pending requests fail with {@link KvsUnavailableException}
+ * within about {@link ConnectionOptions#serverTimeout()}, new calls fail fast, and the connection
+ * re-attaches by itself when a server starts again on the same name. {@link #close()} fails pending
+ * requests and frees the client entry.
+ *
+ * <p>Thread safety: thread-safe; share one connection per process.
+ */
+public final class KvsConnection implements AutoCloseable {
+    private final ClientEngine engine;
+
+    private KvsConnection(ClientEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options.
+     *
+     * @throws KvsUnavailableException if no region exists under the name or its server is not running
+     * @throws KvsIncompatibleRegionException if the file under the name is not a usable region
+     */
+    public static KvsConnection connect(String name) {
+        return connect(name, ConnectionOptions.defaults());
+    }
+
+    /** Connects with the given options; see {@link #connect(String)}. */
+    public static KvsConnection connect(String name, ConnectionOptions options) {
+        Objects.requireNonNull(options, "options");
+        String bare = RegionPaths.normalizeName(name);
+        Path path = options.path().orElseGet(() -> RegionPaths.defaultPath(bare));
+        return new KvsConnection(ClientEngine.connect(bare, path, options));
+    }
+
+    /** A {@link java.util.concurrent.CompletableFuture} view with the given codecs. */
+    public <K, V> AsyncKvsClient<K, V> async(Codec<K> keyCodec, Codec<V> valueCodec) {
+        return new AsyncKvsClient<>(this, keyCodec, valueCodec);
+    }
+
+    /** The store name, without a leading slash. */
+    public String name() {
+        return engine.name();
+    }
+
+    /** The region file. */
+    public Path path() {
+        return engine.path();
+    }
+
+    public ConnectionOptions options() {
+        return engine.options();
+    }
+
+    /** Largest encoded key the server accepts, read from the region. */
+    public int maxKeyBytes() {
+        return engine.maxKeyBytes();
+    }
+
+    /** Largest encoded value the server accepts, read from the region. */
+    public int maxValueBytes() {
+        return engine.maxValueBytes();
+    }
+
+    /** Whether a live, running server is attached right now. */
+    public boolean isConnected() {
+        return engine.isConnected();
+    }
+
+    /** Requests sent and not yet answered, timed out or cancelled. */
+    public int inFlight() {
+        return engine.inFlight();
+    }
+
+    /** The asynchronous core shared by every client view. For the library's own modules. */
+    public ClientEngine engine() {
+        return engine;
+    }
+
+    /** Fails pending requests, frees this client's entry and stops the poller. Idempotent. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,19 @@
+package io.concurrentkvs.core.internal.client;
+
+/** Status codes a worker writes into a response slot (see {@link ResponseSlotDescriptor#STATUS_OFFSET}). */
+public final class ResponseStatus {
+    /** SET stored, POST inserted, DEL removed. */
+    public static final int TRUE = 1;
+    /** POST found the key present, DEL found it absent. */
+    public static final int FALSE = 2;
+    /** GET found the key; the value follows. */
+    public static final int FOUND = 3;
+    /** GET found no such key. */
+    public static final int ABSENT = 4;
+    /** The server rejected the request as malformed (a bug or a hostile writer). */
+    public static final int MALFORMED = 5;
+    /** The server is stopping and did not apply the request. */
+    public static final int UNAVAILABLE = 6;
+
+    private ResponseStatus() {}
+}

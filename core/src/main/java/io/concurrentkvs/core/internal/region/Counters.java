@@ -1,0 +1,29 @@
+package io.concurrentkvs.core.internal.region;
+
+/**
+ * Indices of the statistics counters in the region header ({@link RegionHeaderDescriptor#counterOffset}).
+ *
+ * <p>The server's monitor thread publishes totals here once per heartbeat; workers count in private
+ * memory so the hot path never contends on a shared cache line. Readers (for example {@code kvs stats})
+ * see values at most one heartbeat old.
+ */
+public enum Counters {
+    GETS,
+    GET_HITS,
+    SETS,
+    POSTS,
+    POST_REJECTED,
+    DELS,
+    DEL_HITS,
+    MALFORMED_REQUESTS,
+    STALE_ANSWERS,
+    SKIPPED_SLOTS,
+    CLIENTS_CONNECTED,
+    CLIENTS_RECLAIMED,
+    STORED_ENTRIES,
+    RING_DEPTH;
+
+    public int offset() {
+        return RegionHeaderDescriptor.counterOffset(ordinal());
+    }
+}

@@ -1,0 +1,346 @@
+package io.concurrentkvs.core.internal.region;
+
+import static io.concurrentkvs.core.internal.region.RegionHeaderDescriptor.*;
+
+import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.KvsIncompatibleRegionException;
+import io.concurrentkvs.core.KvsUnavailableException;
+import io.concurrentkvs.core.internal.client.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import io.concurrentkvs.core.internal.ring.RequestRing;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import net.openhft.chronicle.core.UnsafeMemory;
+
+/**
+ * A mapped shared-memory region: the header, the request ring, the client table and the response area,
+ * laid out by {@link RegionGeometry}.
+ *
+ * <p>The server {@linkplain #create creates} a region and {@linkplain #markReady marks it ready} by
+ * writing the layout version last; clients {@linkplain #attach attach} and validate everything they
+ * read before trusting it. The mapping lives as long as this object is reachable; it is never
+ * truncated while mapped (a restart creates a new file). Thread safety: immutable after construction;
+ * the memory it exposes is shared by design.
+ */
+public final class Region {
+    private static final long BUFFER_ADDRESS_OFFSET = bufferAddressOffset();
+
+    private final Path path;
+    private final RegionGeometry geometry;
+    private final Memory memory;
+
+    private Region(Path path, RegionGeometry geometry, Memory memory) {
+        this.path = path;
+        this.geometry = geometry;
+        this.memory = memory;
+    }
+
+    private static long bufferAddressOffset() {
+        try {
+            Field address = Buffer.class.getDeclaredField("address");
+            return UnsafeMemory.UNSAFE.objectFieldOffset(address);
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Default file mode of a new region: owner read/write only (0600). */
+    public static Set<PosixFilePermission> defaultPermissions() {
+        return EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    /**
+     * Creates a new region file (it must not exist), pre-touches every page so that a full
+     * {@code /dev/shm} fails here rather than as a fault later, and writes the header except the
+     * version word.
+     *
+     * @throws KvsException if the file exists or cannot be created and mapped
+     */
+    public static Region create(Path path, RegionGeometry geometry, Set<PosixFilePermission> permissions,
+            ServerIdentity identity) {
+        long length = geometry.regionLength();
+        MappedByteBuffer buffer;
+        try (FileChannel channel = openNew(path, permissions)) {
+            // setPosixFilePermissions again: the creation mode is filtered by the umask.
+            setPermissions(path, permissions);
+            buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+        } catch (FileAlreadyExistsException e) {
+            throw new KvsException("cannot create region " + path + ": the file already exists", e);
+        } catch (IOException | RuntimeException e) {
+            throw new KvsException("cannot create region " + path + " of " + length + " bytes: " + e, e);
+        }
+        Memory memory = new OffHeapMemory(addressOf(buffer), length, buffer);
+        Region region = new Region(path, geometry, memory);
+        try {
+            memory.setMemory(0, length, (byte) 0);
+        } catch (InternalError e) {
+            throw new KvsException("cannot allocate " + length + " bytes for region " + path
+                    + " (is the shared-memory file system full?)", e);
+        }
+        region.writeHeader(identity);
+        return region;
+    }
+
+    private static FileChannel openNew(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(permissions);
+            return FileChannel.open(path, options, mode);
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(path, options);
+        }
+    }
+
+    private static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, permissions);
+        } catch (UnsupportedOperationException notPosix) {
+            // Not a POSIX file system: the platform's defaults apply.
+        }
+    }
+
+    private void writeHeader(ServerIdentity identity) {
+        RegionGeometry g = geometry;
+        memory.putLong(MAGIC_OFFSET, MAGIC);
+        memory.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        memory.putLong(REGION_LENGTH_OFFSET, g.regionLength());
+        memory.putLong(RING_OFFSET_OFFSET, g.ringOffset());
+        memory.putInt(RING_CAPACITY_OFFSET, g.ringCapacity());
+        memory.putInt(RING_SLOT_SIZE_OFFSET, g.ringSlotSize());
+        memory.putLong(CLIENT_TABLE_OFFSET_OFFSET, g.clientTableOffset());
+        memory.putInt(CLIENT_CAPACITY_OFFSET, g.clientCapacity());
+        memory.putInt(CLIENT_ENTRY_SIZE_OFFSET, ClientTableDescriptor.ENTRY_SIZE);
+        memory.putLong(RESPONSE_OFFSET_OFFSET, g.responseOffset());
+        memory.putInt(RESPONSE_SLOTS_PER_CLIENT_OFFSET, g.responseSlotsPerClient());
+        memory.putInt(RESPONSE_SLOT_SIZE_OFFSET, g.responseSlotSize());
+        memory.putInt(MAX_KEY_BYTES_OFFSET, g.maxKeyBytes());
+        memory.putInt(MAX_VALUE_BYTES_OFFSET, g.maxValueBytes());
+        memory.putInt(STALL_TIMEOUT_MS_OFFSET, g.stallTimeoutMs());
+        memory.putInt(HEARTBEAT_INTERVAL_MS_OFFSET, g.heartbeatIntervalMs());
+        memory.putLong(SERVER_PID_OFFSET, identity.pid());
+        memory.putLong(SERVER_PROCESS_START_OFFSET, identity.processStartMillis());
+        memory.putLong(EPOCH_OFFSET, identity.epoch());
+        memory.putLong(CREATED_MILLIS_OFFSET, identity.createdMillis());
+        memory.putInt(WORKERS_OFFSET, identity.workers());
+        memory.putInt(STRIPES_OFFSET, identity.stripes());
+        memory.putLong(HEARTBEAT_OFFSET, identity.createdMillis());
+        memory.putInt(STATE_OFFSET, STATE_INITIALIZING);
+        new RequestRing(ring(), g.ringCapacity(), g.ringSlotSize()).initialize();
+    }
+
+    /** Publishes the region: writes the layout version last, with release semantics. */
+    public void markReady() {
+        memory.putIntRelease(VERSION_OFFSET, LAYOUT_VERSION);
+    }
+
+    /**
+     * Maps an existing region and validates its header.
+     *
+     * @throws KvsUnavailableException if no file exists at {@code path} or its server has not finished
+     *     creating it
+     * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
+     */
+    public static Region attach(Path path) {
+        MappedByteBuffer buffer;
+        long fileLength;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            fileLength = channel.size();
+            if (fileLength < HEADER_LENGTH) {
+                throw incompatible(path, "file is " + fileLength + " bytes, shorter than the "
+                        + HEADER_LENGTH + "-byte header");
+            }
+            if (fileLength > RegionGeometry.MAX_REGION_LENGTH) {
+                throw incompatible(path, "file is " + fileLength + " bytes, larger than any region");
+            }
+            buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
+        } catch (NoSuchFileException e) {
+            throw new KvsUnavailableException("no region at " + path + ": no server has been started on this name");
+        } catch (IOException e) {
+            throw new KvsUnavailableException("cannot open region " + path + ": " + e, e);
+        }
+        Memory memory = new OffHeapMemory(addressOf(buffer), fileLength, buffer);
+        long magic = memory.getLong(MAGIC_OFFSET);
+        int version = memory.getIntAcquire(VERSION_OFFSET);
+        if (version == 0) {
+            if (magic != MAGIC && magic != 0) {
+                throw incompatible(path, String.format("magic is 0x%016x, expected 0x%016x", magic, MAGIC));
+            }
+            throw new KvsUnavailableException("region " + path + " is still being initialised by its server");
+        }
+        if (magic != MAGIC) {
+            throw incompatible(path, String.format(
+                    "magic is 0x%016x, expected 0x%016x: not a Concurrent-KVS region", magic, MAGIC));
+        }
+        int major = version >>> 16;
+        if (major != MAJOR_VERSION) {
+            throw incompatible(path, "layout version " + major + "." + (version & 0xFFFF)
+                    + " is not supported; this library reads version " + MAJOR_VERSION + ".x");
+        }
+        RegionGeometry geometry = readGeometry(path, memory, fileLength);
+        return new Region(path, geometry, memory);
+    }
+
+    private static RegionGeometry readGeometry(Path path, Memory memory, long fileLength) {
+        RegionGeometry geometry;
+        try {
+            geometry = new RegionGeometry(
+                    memory.getInt(RING_CAPACITY_OFFSET),
+                    memory.getInt(MAX_KEY_BYTES_OFFSET),
+                    memory.getInt(MAX_VALUE_BYTES_OFFSET),
+                    memory.getInt(CLIENT_CAPACITY_OFFSET),
+                    memory.getInt(RESPONSE_SLOTS_PER_CLIENT_OFFSET),
+                    memory.getInt(STALL_TIMEOUT_MS_OFFSET),
+                    memory.getInt(HEARTBEAT_INTERVAL_MS_OFFSET));
+        } catch (IllegalArgumentException e) {
+            throw incompatible(path, "header geometry is invalid: " + e.getMessage());
+        }
+        requireEqual(path, "header length", memory.getInt(HEADER_LENGTH_OFFSET), HEADER_LENGTH);
+        requireEqual(path, "region length", memory.getLong(REGION_LENGTH_OFFSET), geometry.regionLength());
+        requireEqual(path, "ring offset", memory.getLong(RING_OFFSET_OFFSET), geometry.ringOffset());
+        requireEqual(path, "ring slot size", memory.getInt(RING_SLOT_SIZE_OFFSET), geometry.ringSlotSize());
+        requireEqual(path, "client table offset", memory.getLong(CLIENT_TABLE_OFFSET_OFFSET),
+                geometry.clientTableOffset());
+        requireEqual(path, "client entry size", memory.getInt(CLIENT_ENTRY_SIZE_OFFSET),
+                ClientTableDescriptor.ENTRY_SIZE);
+        requireEqual(path, "response offset", memory.getLong(RESPONSE_OFFSET_OFFSET), geometry.responseOffset());
+        requireEqual(path, "response slot size", memory.getInt(RESPONSE_SLOT_SIZE_OFFSET),
+                geometry.responseSlotSize());
+        if (geometry.regionLength() > fileLength) {
+            throw incompatible(path, "header describes " + geometry.regionLength()
+                    + " bytes but the file has only " + fileLength);
+        }
+        return geometry;
+    }
+
+    private static void requireEqual(Path path, String what, long actual, long expected) {
+        if (actual != expected) {
+            throw incompatible(path, what + " is " + actual + ", the geometry requires " + expected);
+        }
+    }
+
+    private static KvsIncompatibleRegionException incompatible(Path path, String reason) {
+        return new KvsIncompatibleRegionException("incompatible region " + path + ": " + reason);
+    }
+
+    private static long addressOf(MappedByteBuffer buffer) {
+        return UnsafeMemory.UNSAFE.getLong(buffer, BUFFER_ADDRESS_OFFSET);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public RegionGeometry geometry() {
+        return geometry;
+    }
+
+    /** The whole region. */
+    public Memory memory() {
+        return memory;
+    }
+
+    /** The header ({@link RegionHeaderDescriptor}). */
+    public Memory header() {
+        return memory.slice(0, HEADER_LENGTH);
+    }
+
+    /** The request ring section ({@code RequestRingDescriptor}). */
+    public Memory ring() {
+        return memory.slice(geometry.ringOffset(), geometry.ringLength());
+    }
+
+    /** The client table section. */
+    public Memory clientTable() {
+        return memory.slice(geometry.clientTableOffset(), geometry.clientTableLength());
+    }
+
+    /** The response area: every client's block of response slots. */
+    public Memory responses() {
+        return memory.slice(geometry.responseOffset(), geometry.responseAreaLength());
+    }
+
+    public long epoch() {
+        return memory.getLong(EPOCH_OFFSET);
+    }
+
+    public long serverPid() {
+        return memory.getLong(SERVER_PID_OFFSET);
+    }
+
+    public long serverProcessStartMillis() {
+        return memory.getLong(SERVER_PROCESS_START_OFFSET);
+    }
+
+    public int state() {
+        return memory.getIntAcquire(STATE_OFFSET);
+    }
+
+    public void setState(int state) {
+        memory.putIntVolatile(STATE_OFFSET, state);
+    }
+
+    public long heartbeat() {
+        return memory.getLongAcquire(HEARTBEAT_OFFSET);
+    }
+
+    public void writeHeartbeat(long epochMillis) {
+        memory.putLongRelease(HEARTBEAT_OFFSET, epochMillis);
+    }
+
+    public long counter(Counters counter) {
+        return memory.getLongAcquire(counter.offset());
+    }
+
+    public void publishCounter(Counters counter, long value) {
+        memory.putLongRelease(counter.offset(), value);
+    }
+
+    /**
+     * Reads the epoch of the region at {@code path} without mapping it, for cheap polling while waiting
+     * for a server to (re)start.
+     *
+     * @return the epoch, or 0 if there is no ready region of this layout at {@code path}
+     */
+    public static long peekEpoch(Path path) {
+        ByteBuffer header = ByteBuffer.allocate(EPOCH_OFFSET + 8).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            while (header.hasRemaining()) {
+                if (channel.read(header, header.position()) < 0) {
+                    return 0;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        if (header.getLong(MAGIC_OFFSET) != MAGIC || header.getInt(VERSION_OFFSET) >>> 16 != MAJOR_VERSION) {
+            return 0;
+        }
+        return header.getLong(EPOCH_OFFSET);
+    }
+
+    /** Removes the region's file; existing mappings stay valid until unmapped. */
+    public static void unlink(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new KvsException("cannot remove region " + path + ": " + e, e);
+        }
+    }
+}

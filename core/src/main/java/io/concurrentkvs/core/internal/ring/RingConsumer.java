@@ -1,0 +1,117 @@
+package io.concurrentkvs.core.internal.ring;
+
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+
+/**
+ * One consumer's view of a {@link RequestRing}: takes published requests and skips slots whose
+ * producer stalled between claim and publish.
+ *
+ * <p>A slot at the consumer index that stays claimed-but-unpublished is skipped once it has been
+ * stalled for the stall timeout and its claimant is not known to be alive, or unconditionally once it
+ * has been stalled for {@link #HARD_STALL_FACTOR} times the stall timeout (a live but frozen producer,
+ * or a slot scribbled over by a hostile writer). Stall time is measured locally with
+ * {@code System.nanoTime()}, so no clock is compared across processes.
+ *
+ * <p>Thread safety: one instance per consumer thread; not shareable.
+ */
+public final class RingConsumer {
+    /** Returned by {@link #poll} when no published request is at the head of the ring. */
+    public static final long EMPTY = -1;
+
+    /** A slot is skipped regardless of its claimant's liveness after this many stall timeouts. */
+    public static final int HARD_STALL_FACTOR = 5;
+
+    private final RequestRing ring;
+    private final long stallTimeoutNanos;
+    private final IntPredicate claimantAlive;
+    private final LongSupplier nanoClock;
+
+    private long stalledIndex = -1;
+    private long stalledSince;
+    private long nextLivenessCheck;
+    private boolean claimantKnownAlive;
+    private long skipped;
+
+    /**
+     * @param claimantAlive tells whether the client at a table index is alive; called rarely (only for
+     *     a slot already stalled for the stall timeout), so it may read {@code /proc}
+     */
+    public RingConsumer(RequestRing ring, long stallTimeoutNanos, IntPredicate claimantAlive, LongSupplier nanoClock) {
+        this.ring = ring;
+        this.stallTimeoutNanos = stallTimeoutNanos;
+        this.claimantAlive = claimantAlive;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Takes the request at the head of the ring. On success the caller owns the returned index: it reads
+     * the slot and must then call {@link RequestRing#release}.
+     *
+     * @return the index taken, or {@link #EMPTY}
+     */
+    public long poll() {
+        for (int retry = 0; retry < RequestRing.MAX_RETRIES; retry++) {
+            long index = ring.consumerIndex();
+            long sequence = ring.sequence(index);
+            if (sequence == index + 1) {
+                if (ring.casConsumerIndex(index, index + 1)) {
+                    return index;
+                }
+            } else if (sequence == index || sequence < index) {
+                if (ring.producerIndex() > index) {
+                    checkStall(index, sequence);
+                }
+                return EMPTY;
+            } else if (ring.consumerIndex() == index) {
+                // Ahead of any published value, yet the index did not move: garbage. Treat as stalled.
+                checkStall(index, sequence);
+                return EMPTY;
+            }
+        }
+        return EMPTY;
+    }
+
+    /** Tracks how long {@code index} has been blocked and skips it when the policy says so. */
+    private void checkStall(long index, long observedSequence) {
+        long now = nanoClock.getAsLong();
+        if (stalledIndex != index) {
+            stalledIndex = index;
+            stalledSince = now;
+            nextLivenessCheck = now + stallTimeoutNanos;
+            claimantKnownAlive = false;
+            return;
+        }
+        long stalledFor = now - stalledSince;
+        if (stalledFor < stallTimeoutNanos) {
+            return;
+        }
+        if (stalledFor < HARD_STALL_FACTOR * stallTimeoutNanos) {
+            if (now - nextLivenessCheck >= 0) {
+                // Liveness reads /proc: at most ten times per stall timeout, not on every poll.
+                nextLivenessCheck = now + Math.max(1, stallTimeoutNanos / 10);
+                int claimant = ring.claimantOf(index);
+                claimantKnownAlive = claimant >= 0 && claimantAlive.test(claimant);
+            }
+            if (claimantKnownAlive) {
+                return;
+            }
+        }
+        skip(index, observedSequence);
+    }
+
+    private void skip(long index, long observedSequence) {
+        // Winning this CAS makes the slot ours: the stalled producer's publish CAS can no longer succeed.
+        if (ring.casSequence(index, observedSequence, index + ring.capacity())) {
+            if (ring.casConsumerIndex(index, index + 1)) {
+                skipped++;
+            }
+        }
+        stalledIndex = -1;
+    }
+
+    /** Slots this consumer skipped as stalled. Read by the consumer's thread or after it stopped. */
+    public long skipped() {
+        return skipped;
+    }
+}

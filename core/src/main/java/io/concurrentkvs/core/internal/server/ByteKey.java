@@ -1,0 +1,29 @@
+package io.concurrentkvs.core.internal.server;
+
+import java.util.Arrays;
+
+/** A map key over a byte array, with its hash computed once. Immutable: the array is never modified. */
+final class ByteKey {
+    private final byte[] bytes;
+    private final int hash;
+
+    ByteKey(byte[] bytes) {
+        this.bytes = bytes;
+        this.hash = Arrays.hashCode(bytes);
+    }
+
+    int spreadHash() {
+        return hash ^ (hash >>> 16);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ByteKey && ((ByteKey) other).hash == hash
+                && Arrays.equals(((ByteKey) other).bytes, bytes);
+    }
+}
