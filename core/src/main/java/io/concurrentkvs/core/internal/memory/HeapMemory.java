@@ -1,136 +1,177 @@
 package io.concurrentkvs.core.internal.memory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * {@link Memory} over a Java {@code byte[]}, through {@link VarHandle} views.
+ * {@link Memory} over an {@link AtomicLongArray} on the Java heap.
  *
- * <p>It exists so the shared-memory algorithms can run in one process over ordinary heap memory, where
- * model checkers (Lincheck) and tests can observe them; it has the same orderings and bounds checks as
- * {@link OffHeapMemory}. Offsets of 4- and 8-byte values must be aligned to their size.
+ * <p>It exists so the shared-memory algorithms can run in one process where model checkers (Lincheck,
+ * which understands {@code AtomicLongArray} but not byte-array views) and tests can observe them. It has
+ * the same orderings and bounds checks as {@link OffHeapMemory} and the same little-endian byte layout.
+ * Offsets of 8-byte values must be 8-byte aligned and of 4-byte values 4-byte aligned. Writes narrower
+ * than a word are CAS loops on the enclosing word, so they never clobber a neighbour. Slow; for tests
+ * and in-process use only.
  */
 public final class HeapMemory extends Memory {
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private final byte[] bytes;
-    private final int base;
+    private final AtomicLongArray words;
+    private final long base;
 
     public HeapMemory(int capacity) {
-        this(new byte[capacity], 0, capacity);
+        this(new AtomicLongArray((capacity + 7) / 8), 0, capacity);
     }
 
-    private HeapMemory(byte[] bytes, int base, int capacity) {
+    private HeapMemory(AtomicLongArray words, long base, long capacity) {
         super(capacity);
-        this.bytes = bytes;
+        this.words = words;
         this.base = base;
     }
 
-    private int at(long offset, long length) {
+    private int word(long offset, long length, int alignment) {
         checkBounds(offset, length);
-        return base + (int) offset;
+        long absolute = base + offset;
+        if ((absolute & (alignment - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not " + alignment + "-byte aligned");
+        }
+        return (int) (absolute >>> 3);
+    }
+
+    private static int shift(long absolute) {
+        return (int) (absolute & 7) * 8;
     }
 
     @Override
     public long getLong(long offset) {
-        return (long) LONGS.get(bytes, at(offset, 8));
+        return words.getPlain(word(offset, 8, 8));
     }
 
     @Override
     public void putLong(long offset, long value) {
-        LONGS.set(bytes, at(offset, 8), value);
+        words.setPlain(word(offset, 8, 8), value);
     }
 
     @Override
     public long getLongAcquire(long offset) {
-        return (long) LONGS.getAcquire(bytes, at(offset, 8));
+        return words.getAcquire(word(offset, 8, 8));
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
-        LONGS.setRelease(bytes, at(offset, 8), value);
+        words.setRelease(word(offset, 8, 8), value);
     }
 
     @Override
     public long getLongVolatile(long offset) {
-        return (long) LONGS.getVolatile(bytes, at(offset, 8));
+        return words.get(word(offset, 8, 8));
     }
 
     @Override
     public void putLongVolatile(long offset, long value) {
-        LONGS.setVolatile(bytes, at(offset, 8), value);
+        words.set(word(offset, 8, 8), value);
     }
 
     @Override
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        return LONGS.compareAndSet(bytes, at(offset, 8), expected, value);
+        return words.compareAndSet(word(offset, 8, 8), expected, value);
     }
 
     @Override
     public long getAndAddLong(long offset, long delta) {
-        return (long) LONGS.getAndAdd(bytes, at(offset, 8), delta);
+        return words.getAndAdd(word(offset, 8, 8), delta);
     }
 
     @Override
     public int getInt(long offset) {
-        return (int) INTS.get(bytes, at(offset, 4));
+        return (int) (words.getPlain(word(offset, 4, 4)) >>> shift(base + offset));
     }
 
     @Override
     public void putInt(long offset, int value) {
-        INTS.set(bytes, at(offset, 4), value);
+        updateBits(word(offset, 4, 4), shift(base + offset), 0xFFFF_FFFFL, value & 0xFFFF_FFFFL);
     }
 
     @Override
     public int getIntAcquire(long offset) {
-        return (int) INTS.getAcquire(bytes, at(offset, 4));
+        return (int) (words.getAcquire(word(offset, 4, 4)) >>> shift(base + offset));
     }
 
     @Override
     public void putIntRelease(long offset, int value) {
-        INTS.setRelease(bytes, at(offset, 4), value);
+        putInt(offset, value); // the CAS is stronger than release
     }
 
     @Override
     public int getIntVolatile(long offset) {
-        return (int) INTS.getVolatile(bytes, at(offset, 4));
+        return (int) (words.get(word(offset, 4, 4)) >>> shift(base + offset));
     }
 
     @Override
     public void putIntVolatile(long offset, int value) {
-        INTS.setVolatile(bytes, at(offset, 4), value);
+        putInt(offset, value);
     }
 
     @Override
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        return INTS.compareAndSet(bytes, at(offset, 4), expected, value);
+        int w = word(offset, 4, 4);
+        int shift = shift(base + offset);
+        long mask = 0xFFFF_FFFFL << shift;
+        while (true) {
+            long current = words.get(w);
+            if ((int) (current >>> shift) != expected) {
+                return false;
+            }
+            long next = (current & ~mask) | ((value & 0xFFFF_FFFFL) << shift);
+            if (words.compareAndSet(w, current, next)) {
+                return true;
+            }
+        }
+    }
+
+    private void updateBits(int w, int shift, long mask, long bits) {
+        long shiftedMask = mask << shift;
+        while (true) {
+            long current = words.get(w);
+            long next = (current & ~shiftedMask) | (bits << shift);
+            if (words.compareAndSet(w, current, next)) {
+                return;
+            }
+        }
+    }
+
+    private byte byteAt(long absolute) {
+        return (byte) (words.getPlain((int) (absolute >>> 3)) >>> shift(absolute));
     }
 
     @Override
     public void getBytes(long offset, byte[] dst, int dstIndex, int length) {
         checkArray(dst, dstIndex, length);
-        System.arraycopy(bytes, at(offset, length), dst, dstIndex, length);
+        checkBounds(offset, length);
+        for (int i = 0; i < length; i++) {
+            dst[dstIndex + i] = byteAt(base + offset + i);
+        }
     }
 
     @Override
     public void putBytes(long offset, byte[] src, int srcIndex, int length) {
         checkArray(src, srcIndex, length);
-        System.arraycopy(src, srcIndex, bytes, at(offset, length), length);
+        checkBounds(offset, length);
+        for (int i = 0; i < length; i++) {
+            long absolute = base + offset + i;
+            updateBits((int) (absolute >>> 3), shift(absolute), 0xFFL, src[srcIndex + i] & 0xFFL);
+        }
     }
 
     @Override
     public void setMemory(long offset, long length, byte value) {
-        int from = at(offset, length);
-        Arrays.fill(bytes, from, from + (int) length, value);
+        checkBounds(offset, length);
+        for (long i = 0; i < length; i++) {
+            long absolute = base + offset + i;
+            updateBits((int) (absolute >>> 3), shift(absolute), 0xFFL, value & 0xFFL);
+        }
     }
 
     @Override
     public Memory slice(long offset, long length) {
-        return new HeapMemory(bytes, at(offset, length), (int) length);
+        checkBounds(offset, length);
+        return new HeapMemory(words, base + offset, length);
     }
 }

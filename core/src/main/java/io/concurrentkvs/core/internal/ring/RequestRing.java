@@ -98,7 +98,12 @@ public final class RequestRing {
                     return index;
                 }
             } else if (sequence < index) {
-                return FULL;
+                // The slot still holds lap L-1. Full only if its consumer has not even claimed it; a
+                // consumer between claim and release will free it in a moment (as in JCTools' offer).
+                if (index - capacity >= memory.getLongVolatile(CONSUMER_INDEX_OFFSET)) {
+                    return FULL;
+                }
+                Thread.onSpinWait();
             } else {
                 Thread.onSpinWait();
             }
