@@ -61,6 +61,8 @@ public final class KvsServer implements AutoCloseable {
     private final StripedStore store;
 
     private ServerRuntime runtime;
+    /** Epoch of the last region this server created, 0 if none: close() removes only its own file. */
+    private long createdEpoch;
     private boolean closed;
 
     private KvsServer(Builder b) {
@@ -121,6 +123,7 @@ public final class KvsServer implements AutoCloseable {
                 "kvs-" + name);
         started.start();
         runtime = started;
+        createdEpoch = identity.epoch();
         LOG.info("serving '{}' at {} with {} workers, idle strategy {}", name, path, workers, idleStrategy);
         return true;
     }
@@ -168,10 +171,9 @@ public final class KvsServer implements AutoCloseable {
         if (closed) {
             return;
         }
-        Region region = runtime != null ? runtime.region() : null;
         stop();
         closed = true;
-        if (region != null) {
+        if (createdEpoch != 0 && Region.peekEpoch(path) == createdEpoch) {
             Region.unlink(path);
         }
     }

@@ -196,7 +196,13 @@ public final class ClientEngine implements AutoCloseable {
             s.releaseSlot(p);
             throw e;
         }
-        long index = s.claim();
+        long index;
+        try {
+            index = s.claim();
+        } catch (RuntimeException e) {
+            s.releaseSlot(p);
+            throw e;
+        }
         if (index == RequestRing.FULL) {
             s.releaseSlot(p);
             return false;
@@ -265,6 +271,9 @@ public final class ClientEngine implements AutoCloseable {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** A slot whose answer is being written is given up after this many server timeouts. */
+    private static final long DRAIN_LIMIT_FACTOR = 10;
+
     /**
      * Stops waiting for request {@code requestId}: on timeout ({@code error} set) or because its future
      * was cancelled ({@code error} null). A late answer is discarded when it lands.
@@ -289,6 +298,7 @@ public final class ClientEngine implements AutoCloseable {
             tryComplete(p, requestId);
             return;
         } else {
+            p.drainDeadlineNanos = System.nanoTime() + DRAIN_LIMIT_FACTOR * options.serverTimeout().toNanos();
             p.setState(PendingRequest.DRAINING);
         }
         if (error != null) {
@@ -296,11 +306,15 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
-    /** Frees a DRAINING slot once its late answer has landed. Poller thread only. */
-    boolean drain(PendingRequest p) {
+    /**
+     * Frees a DRAINING slot once its late answer has landed, or once the answer is overdue by far more
+     * than any live worker needs to write one (its ticket was scribbled, or its worker died mid-write).
+     * Poller thread only.
+     */
+    boolean drain(PendingRequest p, long now) {
         Session s = p.session;
         long ticket = s.responses.ticketOf(s.clientIndex(), p.slot);
-        if (ticket != ticket(p.requestId, TICKET_DONE)) {
+        if (ticket != ticket(p.requestId, TICKET_DONE) && now - p.drainDeadlineNanos < 0) {
             return false;
         }
         s.responses.free(s.clientIndex(), p.slot);

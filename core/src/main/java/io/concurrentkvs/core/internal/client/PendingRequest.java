@@ -39,6 +39,9 @@ final class PendingRequest {
 
     RequestFuture<?> future;
 
+    /** When a DRAINING slot is given up on; poller thread only. */
+    long drainDeadlineNanos;
+
     PendingRequest(Session session, int slot) {
         this.session = session;
         this.slot = slot;

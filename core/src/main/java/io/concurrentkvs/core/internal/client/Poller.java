@@ -46,6 +46,7 @@ final class Poller implements Runnable {
     private long nextClientHeartbeat;
     private long nextLivenessCheck;
     private long nextReattach;
+    private long heartbeatAtDown;
 
     Poller(ClientEngine engine, Session initial) {
         this.engine = engine;
@@ -69,33 +70,39 @@ final class Poller implements Runnable {
     public void run() {
         try {
             while (!engine.closed) {
-                long now = System.nanoTime();
-                int work = drainHandoff();
-                Session s = engine.session;
-                if (s != null) {
-                    work += dispatchBacklog(s);
-                    work += scan(s, now);
-                }
-                if (now - nextHousekeeping >= 0) {
-                    nextHousekeeping = now + HOUSEKEEPING_NANOS;
-                    housekeeping(now);
-                }
-                if (work > 0) {
-                    idleIdler.reset();
-                    dueIdler.reset();
-                } else if (!backlog.isEmpty() || (s != null && s.anyInFlight())) {
-                    idleIdler.reset();
-                    dueIdler.idle();
-                } else {
-                    dueIdler.reset();
-                    idle();
+                try {
+                    pass();
+                } catch (RuntimeException e) {
+                    // A corrupt region must not kill the thread every pending future depends on.
+                    LOG.warn("poller pass of '{}' failed; continuing", engine.name, e);
                 }
             }
-        } catch (Throwable t) {
-            LOG.error("poller of '{}' failed; failing all requests", engine.name, t);
-            throw t;
         } finally {
             shutdown();
+        }
+    }
+
+    private void pass() {
+        long now = System.nanoTime();
+        int work = drainHandoff();
+        Session s = engine.session;
+        if (s != null) {
+            work += dispatchBacklog(s);
+            work += scan(s, now);
+        }
+        if (now - nextHousekeeping >= 0) {
+            nextHousekeeping = now + HOUSEKEEPING_NANOS;
+            housekeeping(now);
+        }
+        if (work > 0) {
+            idleIdler.reset();
+            dueIdler.reset();
+        } else if (!backlog.isEmpty() || (s != null && s.anyInFlight())) {
+            idleIdler.reset();
+            dueIdler.idle();
+        } else {
+            dueIdler.reset();
+            idle();
         }
     }
 
@@ -175,7 +182,7 @@ final class Poller implements Runnable {
                 return 1;
             }
         } else if (state == PendingRequest.DRAINING) {
-            return engine.drain(p) ? 1 : 0;
+            return engine.drain(p, now) ? 1 : 0;
         }
         return 0;
     }
@@ -230,12 +237,12 @@ final class Poller implements Runnable {
             }
             if (!s.stillRegistered()) {
                 down(s, "the server dropped this client (it sent no heartbeat for too long)");
-                lastEpoch = 0; // re-register in the same region
             }
         }
     }
 
     private void down(Session s, String reason) {
+        heartbeatAtDown = s.region.heartbeat();
         engine.downReason = reason + "; waiting for a server to start on '" + engine.name + "'";
         engine.session = null;
         engine.failAll(s, reason);
@@ -257,11 +264,20 @@ final class Poller implements Runnable {
     private void tryReattach(long now) {
         failBacklog(engine.downReason);
         long epoch = Region.peekEpoch(engine.path);
-        if (epoch == 0 || epoch == lastEpoch) {
+        if (epoch == 0) {
             return;
         }
         try {
-            Region region = Region.attach(engine.path);
+            Region region;
+            if (epoch == lastEpoch) {
+                // Same server: it paused (GC, SIGSTOP) or dropped us. Come back once it shows life.
+                region = lastSession.region;
+                if (region.heartbeat() == heartbeatAtDown) {
+                    return;
+                }
+            } else {
+                region = Region.attach(engine.path);
+            }
             ClientEngine.requireLiveServer(engine.name, region);
             Session s = Session.open(region);
             adopt(s, now);

@@ -143,7 +143,8 @@ final class Session {
 
     /**
      * Writes the request into the claimed {@code index} and publishes it. If a worker skipped the index
-     * as stalled (this thread was paused for seconds), claims a new index and sends again.
+     * as stalled (this thread was paused for seconds), claims a new index and sends again, until the
+     * request's deadline; past it the request stays unsent and the poller times it out.
      */
     void publish(long index, long requestId, int slot, RequestFuture<?> f) {
         while (true) {
@@ -152,6 +153,9 @@ final class Session {
                 return;
             }
             do {
+                if (System.nanoTime() - f.deadlineNanos >= 0) {
+                    return;
+                }
                 Thread.onSpinWait();
                 index = ring.claim(registration.index());
             } while (index == RequestRing.FULL);

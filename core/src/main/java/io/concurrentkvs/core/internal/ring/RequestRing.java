@@ -148,6 +148,25 @@ public final class RequestRing {
         return memory.compareAndSetLong(CONSUMER_INDEX_OFFSET, expected, value);
     }
 
+    /**
+     * Restores the ring after its indices were overwritten (by a bug or a hostile writer): both indices
+     * move past anything either side has used, and every slot's sequence is set free for its next
+     * producer. Requests published but not yet consumed are lost (their clients time out); a producer
+     * between claim and publish fails its publish CAS and re-sends. Only the consumer whose CAS on the
+     * consumer index wins rewrites the slots.
+     */
+    void repair(long observedConsumer, long observedProducer) {
+        long restart = Math.max(0, Math.max(observedConsumer, observedProducer));
+        if (!memory.compareAndSetLong(CONSUMER_INDEX_OFFSET, observedConsumer, restart)) {
+            return;
+        }
+        memory.putLongVolatile(PRODUCER_INDEX_OFFSET, restart);
+        for (int i = 0; i < capacity; i++) {
+            long next = restart + ((i - restart) & mask);
+            memory.putLongVolatile(slotOffset(i) + SEQUENCE_OFFSET, next);
+        }
+    }
+
     /** Frees a consumed index's slot for the producer of the next lap. Called by its consumer. */
     public void release(long index) {
         memory.putLongRelease(slotOffset(index) + SEQUENCE_OFFSET, index + capacity);

@@ -4,14 +4,16 @@ import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * One consumer's view of a {@link RequestRing}: takes published requests and skips slots whose
- * producer stalled between claim and publish.
+ * One consumer's view of a {@link RequestRing}: takes published requests, skips slots whose producer
+ * stalled between claim and publish, and repairs what a buggy or hostile writer broke.
  *
  * <p>A slot at the consumer index that stays claimed-but-unpublished is skipped once it has been
  * stalled for the stall timeout and its claimant is not known to be alive, or unconditionally once it
  * has been stalled for {@link #HARD_STALL_FACTOR} times the stall timeout (a live but frozen producer,
- * or a slot scribbled over by a hostile writer). Stall time is measured locally with
- * {@code System.nanoTime()}, so no clock is compared across processes.
+ * or a scribbled slot). An unclaimed slot whose sequence is wrong (which would block producers for
+ * good) is reset after the stall timeout, and indices that no well-behaved process could produce are
+ * repaired at once ({@link RequestRing#repair}). Stall time is measured locally with the given clock
+ * ({@code System.nanoTime()} in the server), so no clock is compared across processes.
  *
  * <p>Thread safety: one instance per consumer thread; not shareable.
  */
@@ -32,6 +34,7 @@ public final class RingConsumer {
     private long nextLivenessCheck;
     private boolean claimantKnownAlive;
     private long skipped;
+    private long repairs;
 
     /**
      * @param claimantAlive tells whether the client at a table index is alive; called rarely (only for
@@ -53,27 +56,41 @@ public final class RingConsumer {
     public long poll() {
         for (int retry = 0; retry < RequestRing.MAX_RETRIES; retry++) {
             long index = ring.consumerIndex();
+            long producer = ring.producerIndex();
+            if (index < 0 || producer < index
+                    || (producer - index > ring.capacity() && ring.consumerIndex() == index)) {
+                // Impossible for well-behaved processes (the producer index is read after the consumer
+                // index, and the consumer index has not moved since): the indices were overwritten.
+                ring.repair(index, producer);
+                repairs++;
+                continue;
+            }
             long sequence = ring.sequence(index);
             if (sequence == index + 1) {
                 if (ring.casConsumerIndex(index, index + 1)) {
                     return index;
                 }
-            } else if (sequence == index || sequence < index) {
-                if (ring.producerIndex() > index) {
-                    checkStall(index, sequence);
+            } else if (producer <= index) {
+                if (sequence != index) {
+                    // Unclaimed, yet not free for its producer: a scribbled sequence.
+                    checkStall(index, sequence, index);
                 }
                 return EMPTY;
-            } else if (ring.consumerIndex() == index) {
-                // Ahead of any published value, yet the index did not move: garbage. Treat as stalled.
-                checkStall(index, sequence);
+            } else if (sequence <= index || ring.consumerIndex() == index) {
+                // Claimed but not published; or garbage that the consumer index did not move past.
+                checkStall(index, sequence, index + ring.capacity());
                 return EMPTY;
             }
         }
         return EMPTY;
     }
 
-    /** Tracks how long {@code index} has been blocked and skips it when the policy says so. */
-    private void checkStall(long index, long observedSequence) {
+    /**
+     * Tracks how long {@code index} has been blocked; when the policy says so, replaces the observed
+     * sequence with {@code replacement}: {@code index + capacity} skips a claimed slot, {@code index}
+     * frees a corrupt unclaimed one.
+     */
+    private void checkStall(long index, long observedSequence, long replacement) {
         long now = nanoClock.getAsLong();
         if (stalledIndex != index) {
             stalledIndex = index;
@@ -86,7 +103,8 @@ public final class RingConsumer {
         if (stalledFor < stallTimeoutNanos) {
             return;
         }
-        if (stalledFor < HARD_STALL_FACTOR * stallTimeoutNanos) {
+        boolean claimed = replacement != index;
+        if (claimed && stalledFor < HARD_STALL_FACTOR * stallTimeoutNanos) {
             if (now - nextLivenessCheck >= 0) {
                 // Liveness reads /proc: at most ten times per stall timeout, not on every poll.
                 nextLivenessCheck = now + Math.max(1, stallTimeoutNanos / 10);
@@ -97,13 +115,11 @@ public final class RingConsumer {
                 return;
             }
         }
-        skip(index, observedSequence);
-    }
-
-    private void skip(long index, long observedSequence) {
-        // Winning this CAS makes the slot ours: the stalled producer's publish CAS can no longer succeed.
-        if (ring.casSequence(index, observedSequence, index + ring.capacity())) {
-            if (ring.casConsumerIndex(index, index + 1)) {
+        // Winning this CAS makes the slot ours: a stalled producer's publish CAS can no longer succeed.
+        if (ring.casSequence(index, observedSequence, replacement)) {
+            if (!claimed) {
+                repairs++;
+            } else if (ring.casConsumerIndex(index, index + 1)) {
                 skipped++;
             }
         }
@@ -113,5 +129,10 @@ public final class RingConsumer {
     /** Slots this consumer skipped as stalled. Read by the consumer's thread or after it stopped. */
     public long skipped() {
         return skipped;
+    }
+
+    /** Corrupt indices or sequences this consumer repaired. Read by the consumer's thread. */
+    public long repairs() {
+        return repairs;
     }
 }

@@ -34,7 +34,10 @@ public final class ServerRuntime {
     private final ClientTable clients;
     private final ClientReaper reaper;
     private final RequestRing ring;
+    private final HeaderGuard headerGuard;
     private volatile boolean stopRequested;
+    /** The state this server means to be in; written before the header's state word. */
+    private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
     private volatile boolean monitorStop;
 
     public ServerRuntime(Region region, StripedStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
@@ -57,15 +60,18 @@ public final class ServerRuntime {
             thread.setDaemon(true);
             workerThreads.add(thread);
         }
+        this.headerGuard = new HeaderGuard(region);
         this.monitorThread = new Thread(this::monitor, threadNamePrefix + "-monitor");
         monitorThread.setDaemon(true);
     }
 
     /** Starts the threads and publishes the region as running. */
     public void start() {
+        expectedState = RegionHeaderDescriptor.STATE_RUNNING;
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
         region.writeHeartbeat(System.currentTimeMillis());
         region.markReady();
+        headerGuard.snapshot();
         workerThreads.forEach(Thread::start);
         monitorThread.start();
     }
@@ -79,12 +85,14 @@ public final class ServerRuntime {
      * ring, then marks the region STOPPED.
      */
     public void stop() {
+        expectedState = RegionHeaderDescriptor.STATE_STOPPING;
         region.setState(RegionHeaderDescriptor.STATE_STOPPING);
         stopRequested = true;
         for (Thread thread : workerThreads) {
             joinUninterruptibly(thread);
         }
         publishCounters();
+        expectedState = RegionHeaderDescriptor.STATE_STOPPED;
         region.setState(RegionHeaderDescriptor.STATE_STOPPED);
         monitorStop = true;
         LockSupport.unpark(monitorThread);
@@ -109,6 +117,7 @@ public final class ServerRuntime {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(region.geometry().heartbeatIntervalMs());
         while (!monitorStop) {
             try {
+                headerGuard.restoreIfChanged(() -> expectedState);
                 region.writeHeartbeat(System.currentTimeMillis());
                 reaper.scan(System.nanoTime());
                 publishCounters();

@@ -1,0 +1,178 @@
+package io.concurrentkvs.cli;
+
+import io.concurrentkvs.blocking.KvsClient;
+import io.concurrentkvs.core.Codecs;
+import io.concurrentkvs.core.KvsStats;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvs demo}: the original library's two-terminal demo in one command. Starts {@code kvs server} as
+ * a separate JVM on a store name unique to this run, runs a client in this process that shows every
+ * operation (sync, then async), checks each answer, then stops the server with SIGTERM as Ctrl-C would and
+ * shows its final statistics. Runs on the main thread; the server's output is copied by another thread.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Start a server process, run a client in this process showing GET/SET/POST/DEL (blocking and"
+                    + " CompletableFuture calls), then stop the server gracefully.",
+            "Uses a store name unique to the run (kvs-demo-<pid>-<random>), so it never disturbs another"
+                    + " store. Exits 0 if every answer was the expected one."
+        },
+        footer = {"", "Examples:",
+            "  kvs demo",
+            "  ./kvs demo      from a fresh clone: the launcher builds the jar first",
+            "",
+            "The same by hand, in two terminals:",
+            "  terminal 1:  kvs server --name my_kvs",
+            "  terminal 2:  kvs set --name my_kvs user:1 Ada && kvs get --name my_kvs user:1"})
+final class DemoCommand implements Callable<Integer> {
+    private static final String PREFIX = "demo      ";
+    private static final String CLIENT = "client    ";
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads of the demo server (default: ${DEFAULT-VALUE}).")
+    int workers = 1;
+
+    @Option(names = "--server-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to wait for the server process to start, and to stop (default: ${DEFAULT-VALUE}).")
+    Duration serverTimeout;
+
+    @Spec
+    CommandSpec spec;
+
+    private int mismatches;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        String name = String.format(Locale.ROOT, "kvs-demo-%d-%06x", ProcessHandle.current().pid(),
+                ThreadLocalRandom.current().nextInt(1 << 24));
+        out.println(PREFIX + "Concurrent-KVS demo: a server process and this client process share the store '"
+                + name + "'");
+        out.println(PREFIX + "starting the server: a separate JVM running 'kvs server --name " + name + " --workers "
+                + workers + "'");
+        out.flush();
+        try (ChildServer server = ChildServer.start(name, List.of("--workers", Integer.toString(workers)), out,
+                "[server] ")) {
+            // If this process is stopped (Ctrl-C, SIGTERM), take the server down with it.
+            Thread cleanup = new Thread(server::close, "kvs-demo-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            server.awaitServing(serverTimeout);
+            long ops = runClient(name, server.pid(), out);
+            showServerCounters(name, ops, out);
+            out.println(PREFIX + "stopping the server with SIGTERM, as Ctrl-C in its terminal would");
+            out.flush();
+            int exit = server.stopGracefully(serverTimeout);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            out.println(PREFIX + "server process " + server.pid() + " exited with code " + exit
+                    + (exit == 143 ? " (128 + SIGTERM: a graceful stop)" : ""));
+        }
+        if (mismatches > 0) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + mismatches
+                    + " answers differed from the expected ones (marked UNEXPECTED above)");
+            return KvsMain.EXIT_ERROR;
+        }
+        out.println(PREFIX + "done: every answer was as expected. The same by hand, in two terminals:");
+        out.println(PREFIX + "  terminal 1:  ./kvs server --name my_kvs");
+        out.println(PREFIX + "  terminal 2:  ./kvs set --name my_kvs user:1 Ada && ./kvs get --name my_kvs user:1");
+        out.flush();
+        return KvsMain.EXIT_OK;
+    }
+
+    /** Runs and shows every operation; returns how many requests it sent. */
+    private long runClient(String name, long serverPid, PrintWriter out) {
+        try (KvsClient<String, String> client = KvsClient.connect(name, Codecs.string(), Codecs.string())) {
+            out.println(CLIENT + "connected to '" + name + "' (client pid " + ProcessHandle.current().pid()
+                    + ", server pid " + serverPid + "), keys up to " + client.connection().maxKeyBytes()
+                    + " B, values up to " + client.connection().maxValueBytes() + " B");
+            out.println(CLIENT + "blocking calls (timeout 5000 ms by default):");
+            step(out, "set", "user:1 = \"Ada Lovelace\"", client.set("user:1", "Ada Lovelace"), true, "stored");
+            step(out, "get", "user:1", client.get("user:1"), Optional.of("Ada Lovelace"), "found");
+            step(out, "set", "user:1 = \"Ada King\"", client.set("user:1", "Ada King"), true, "updated");
+            step(out, "post", "user:1 = \"Grace Hopper\"", client.post("user:1", "Grace Hopper"), false,
+                    "key exists: post never overwrites");
+            step(out, "get", "user:1", client.get("user:1"), Optional.of("Ada King"), "unchanged by the post");
+            step(out, "post", "user:2 = \"Grace Hopper\"", client.post("user:2", "Grace Hopper"), true, "inserted");
+            step(out, "del", "user:1", client.del("user:1"), true, "deleted");
+            step(out, "get", "user:1", client.get("user:1"), Optional.empty(), "absent");
+            step(out, "del", "user:1", client.del("user:1"), false, "was absent");
+            step(out, "set", "empty = \"\"", client.set("empty", ""), true, "an empty value is a value");
+            step(out, "get", "empty", client.get("empty"), Optional.of(""), "found, empty");
+
+            out.println(CLIENT + "async calls (CompletableFuture; sent together, answered by the poller thread):");
+            List<CompletableFuture<Boolean>> sets = List.of(client.setAsync("lang:1", "Java"),
+                    client.setAsync("lang:2", "C++"), client.setAsync("lang:3", "Rust"));
+            out.println(CLIENT + "sent 3 setAsync without waiting; joining them");
+            step(out, "set*3", "lang:1..3 = Java, C++, Rust", joinAll(sets), List.of(true, true, true), "all stored");
+            List<CompletableFuture<Optional<String>>> gets = Stream.of("lang:1", "lang:2", "lang:3", "lang:4")
+                    .map(client::getAsync).collect(Collectors.toList());
+            step(out, "get*4", "lang:1..4", joinAll(gets), List.of(Optional.of("Java"), Optional.of("C++"),
+                    Optional.of("Rust"), Optional.empty()), "lang:4 absent");
+            CompletableFuture<Boolean> post = client.postAsync("lang:1", "Kotlin");
+            CompletableFuture<Boolean> del = client.delAsync("lang:2");
+            step(out, "post", "lang:1 = \"Kotlin\" (async)", post.join(), false, "key exists");
+            step(out, "del", "lang:2 (async)", del.join(), true, "deleted");
+            step(out, "get", "lang:3 .thenApply(toUpperCase)",
+                    client.getAsync("lang:3").thenApply(v -> v.map(s -> s.toUpperCase(Locale.ROOT))).join(),
+                    Optional.of("RUST"), "composed on the future");
+            return 11 + 3 + 4 + 3;
+        }
+    }
+
+    private static <T> List<T> joinAll(List<CompletableFuture<T>> futures) {
+        return futures.stream().map(CompletableFuture::join).collect(Collectors.toList());
+    }
+
+    private <T> void step(PrintWriter out, String op, String args, T actual, T expected, String meaning) {
+        boolean ok = Objects.equals(actual, expected);
+        if (!ok) {
+            mismatches++;
+        }
+        out.println(String.format(Locale.ROOT, "%s  %-5s %-30s -> %-34s %s", CLIENT, op, args, show(actual),
+                ok ? meaning : "UNEXPECTED: expected " + show(expected)));
+        out.flush();
+    }
+
+    private static String show(Object value) {
+        if (value instanceof Optional<?>) {
+            Optional<?> optional = (Optional<?>) value;
+            return optional.map(v -> "\"" + v + "\"").orElse("(absent)");
+        }
+        if (value instanceof List<?>) {
+            return ((List<?>) value).stream().map(DemoCommand::show).collect(Collectors.joining(", ", "[", "]"));
+        }
+        return String.valueOf(value);
+    }
+
+    /** Shows the server's own counters once its heartbeat has published this client's requests. */
+    private void showServerCounters(String name, long ops, PrintWriter out) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        KvsStats stats = KvsStats.read(name);
+        // Counters are published every heartbeat (100 ms): wait for ours to show, but never for long.
+        while (stats.totalOps() < ops && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            stats = KvsStats.read(name);
+        }
+        out.println("stats     the server's shared counters, as 'kvs stats --name " + name + "' reads them:");
+        out.println("stats     " + StatsReport.totals(stats, Instant.now()).get(0));
+        if (stats.totalOps() < ops) {
+            out.println("stats     (the server had not yet published all " + ops + " requests)");
+        }
+        out.flush();
+    }
+}

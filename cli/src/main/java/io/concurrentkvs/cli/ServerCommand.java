@@ -1,0 +1,161 @@
+package io.concurrentkvs.cli;
+
+import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.KvsServer;
+import io.concurrentkvs.core.KvsStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code kvs server}: creates the store's shared-memory region and serves it until the process is told to
+ * stop (Ctrl-C or SIGTERM), then stops gracefully — requests already queued are answered — prints final
+ * statistics and removes the region. The main thread waits; the JVM's shutdown hook thread does the stop.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {
+            "Serve a store until Ctrl-C or SIGTERM, then stop gracefully (queued requests are answered),"
+                    + " print final statistics and remove the shared-memory region.",
+            "A second server on a name whose server is alive is refused; a region left by a dead server is"
+                    + " taken over."
+        },
+        footer = {"", "Examples:",
+            "  kvs server                             the store 'kvs', default settings",
+            "  kvs server --name my_kvs --workers 2 --stripes 32",
+            "  kvs server --name my_kvs --idle busy  lowest latency, a core per worker",
+            "  kvs server --name my_kvs --max-value-bytes 65536 --ring-size 16384"})
+final class ServerCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N",
+            description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int workers = KvsServer.DEFAULT_WORKERS;
+
+    @Option(names = {"-s", "--stripes"}, paramLabel = "N",
+            description = "Lock stripes of the store (default: ${DEFAULT-VALUE}).")
+    int stripes = KvsServer.DEFAULT_STRIPES;
+
+    @Option(names = "--ring-size", paramLabel = "SLOTS",
+            description = "Request ring slots, a power of two (default: ${DEFAULT-VALUE}).")
+    int ringSize = KvsServer.DEFAULT_RING_SIZE;
+
+    @Option(names = "--max-key-bytes", paramLabel = "BYTES",
+            description = "Largest key; clients reject larger ones (default: ${DEFAULT-VALUE}).")
+    int maxKeyBytes = KvsServer.DEFAULT_MAX_KEY_BYTES;
+
+    @Option(names = "--max-value-bytes", paramLabel = "BYTES",
+            description = "Largest value; clients reject larger ones (default: ${DEFAULT-VALUE}).")
+    int maxValueBytes = KvsServer.DEFAULT_MAX_VALUE_BYTES;
+
+    @Option(names = "--max-clients", paramLabel = "N",
+            description = "Client connections the region has room for (default: ${DEFAULT-VALUE}).")
+    int maxClients = KvsServer.DEFAULT_MAX_CLIENTS;
+
+    @Option(names = "--response-slots", paramLabel = "N",
+            description = "Requests one connection may have in flight (default: ${DEFAULT-VALUE}).")
+    int responseSlots = KvsServer.DEFAULT_RESPONSE_SLOTS;
+
+    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "balanced", converter = IdleConverter.class,
+            completionCandidates = IdleNames.class,
+            description = "How idle workers wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    IdleStrategy idle;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        KvsServer server = KvsServer.builder(store.name()).workers(workers).stripes(stripes).ringSize(ringSize)
+                .maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes).maxClients(maxClients)
+                .responseSlotsPerClient(responseSlots).idleStrategy(idle).build();
+        server.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // The hook is the only way a server ends: SIGINT and SIGTERM both run shutdown hooks.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAndReport(server, out);
+            stopped.countDown();
+        }, "kvs-server-shutdown"));
+        out.println("kvs server: serving '" + server.name() + "' at " + server.path() + " (pid "
+                + ProcessHandle.current().pid() + ", " + workers + " workers, " + stripes + " stripes, idle "
+                + server.idleStrategy() + ", ring " + ringSize + ", keys <= " + maxKeyBytes + " B, values <= "
+                + maxValueBytes + " B)");
+        out.println("kvs server: Ctrl-C or SIGTERM stops it; try 'kvs set --name " + server.name()
+                + " k v' and 'kvs stats --name " + server.name() + "' from another terminal");
+        out.flush();
+        stopped.await();
+        return KvsMain.EXIT_OK;
+    }
+
+    private static void stopAndReport(KvsServer server, PrintWriter out) {
+        try {
+            out.println("kvs server: stopping '" + server.name() + "': answering queued requests");
+            out.flush();
+            server.stop();
+            // stop() publishes the final counters before it returns, so this read is complete.
+            KvsStats last = KvsStats.read(server.path());
+            server.close();
+            removeRegion(server, last.epoch());
+            out.println("kvs server: stopped.");
+            StatsReport.totals(last, Instant.now()).forEach(line -> out.println("kvs server: " + line));
+            out.println("kvs server: removed " + server.path());
+        } catch (RuntimeException e) {
+            // A hook cannot report through picocli: say it in one line and still release the region.
+            out.println("kvs server: error while stopping: " + OneLineErrors.describe(e));
+            server.close();
+        }
+        out.flush();
+    }
+
+    /**
+     * Deletes the region file if it is still the one this server created. KvsServer.close() removes the file
+     * only when called on a running server, and the final counters can only be read between stop() and the
+     * removal, so the file is removed here (reported to the core owners).
+     */
+    private static void removeRegion(KvsServer server, long epoch) {
+        Path path = server.path();
+        try {
+            if (Files.exists(path) && KvsStats.read(path).epoch() == epoch) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + path + ": " + e.getMessage(), e);
+        } catch (KvsException e) {
+            // Already gone, or replaced by another server's region: not ours to remove.
+        }
+    }
+
+    /** Converts {@code --idle} through {@link IdleStrategy#parse}, whose message lists the valid names. */
+    static final class IdleConverter implements ITypeConverter<IdleStrategy> {
+        @Override
+        public IdleStrategy convert(String value) {
+            try {
+                return IdleStrategy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The names {@code --idle} accepts, for help and shell completion. */
+    static final class IdleNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("busy", "balanced", "yielding").iterator();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code kvs} command line: server, one-shot operations, stats, bench and demo (picocli). */
+package io.concurrentkvs.cli;

@@ -1,0 +1,219 @@
+package io.concurrentkvs.reactive;
+
+import io.concurrentkvs.core.AsyncKvsClient;
+import io.concurrentkvs.core.Codec;
+import io.concurrentkvs.core.KvsConnection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Project Reactor view of a {@link KvsConnection}: cold {@link Mono}s for single operations and
+ * windowed {@link Flux} batches, with codecs for keys and values. Create it with
+ * {@link #create(KvsConnection, Codec, Codec)}; call it from any thread.
+ *
+ * <h2>Cold, one request per subscription</h2>
+ * Nothing happens when a method returns: each {@code Mono} encodes its key and value and sends its
+ * request when it is subscribed, and again at every further subscription ({@code retry()} and
+ * {@code repeat()} send new requests). A {@code Mono} that is never subscribed never reaches the
+ * store.
+ *
+ * <h2>Results</h2>
+ * Every {@code Mono} emits exactly one value or an error, never completes empty. {@code get} emits
+ * {@link Optional#empty()} for an absent key (an empty value, zero bytes, is a present value);
+ * {@code false} from {@code post} means the key was present, from {@code del} that it was absent. A
+ * failure is never a {@code false}: it is an error signal carrying the core's exceptions,
+ * {@link io.concurrentkvs.core.KvsTimeoutException} (no answer within the timeout, the connection's
+ * default of 5000 ms unless given) or {@link io.concurrentkvs.core.KvsUnavailableException} (no live
+ * server, server stopped, connection closed).
+ *
+ * <h2>Where arguments are checked</h2>
+ * Data is checked at subscription, as an error signal, because that is when it is encoded: a null key
+ * or value ({@link NullPointerException}), a codec failure, or a key or value over the store's limits
+ * ({@link IllegalArgumentException} naming the limit). Nothing enters shared memory in those cases.
+ * Settings are checked when the method is called and throw at once: a null or non-positive timeout, a
+ * null publisher, a window below 1.
+ *
+ * <h2>Threads</h2>
+ * Signals arrive on the connection's poller thread, which completes every request of the connection
+ * (or on the connection's completion executor if one is configured). A request that fails before it
+ * is sent (closed connection, stopped server, bad data) signals on the subscribing thread. Never block
+ * downstream on the poller: it would stall every request of the connection. Move heavy or blocking
+ * work elsewhere:
+ * <pre>{@code
+ * rx.get(id)
+ *   .publishOn(Schedulers.boundedElastic())   // leave the poller at once
+ *   .map(this::renderReport);                 // slow work off the poller
+ * }</pre>
+ *
+ * <h2>Cancellation</h2>
+ * Cancelling a subscription cancels its request: its response slot is freed (a late answer is
+ * dropped, it never completes another request). Cancelling does not undo a write the server has
+ * already applied, nor one that is already on its way to the server: after a cancelled {@code set} the
+ * key may or may not hold the new value.
+ *
+ * <h2>Batches</h2>
+ * {@link #setAll} and {@link #getAll} keep at most a window of requests in flight (default
+ * {@link ReactiveOptions#DEFAULT_BATCH_WINDOW}), request that many elements from upstream at first and
+ * then one more each time a result has been emitted, and emit one result per element in input order.
+ * A slow subscriber therefore slows the upstream down instead of filling memory: at most a window of
+ * elements is requested ahead of what was emitted. The first failure ends the batch with its error
+ * and cancels the requests still in flight; results of writes already applied stay applied. Upstream
+ * elements are requested from the poller thread once the batch runs; give a source that blocks or
+ * works hard its own thread ({@code publishOn}/{@code subscribeOn}) before passing it in.
+ *
+ * <p>Thread safety: thread-safe and stateless; share one per connection and codec pair.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class ReactiveKvsClient<K, V> {
+    private final AsyncKvsClient<K, V> async;
+    private final ReactiveOptions options;
+
+    private ReactiveKvsClient(AsyncKvsClient<K, V> async, ReactiveOptions options) {
+        this.async = async;
+        this.options = options;
+    }
+
+    /** A reactive client over {@code connection} with default {@link ReactiveOptions}. */
+    public static <K, V> ReactiveKvsClient<K, V> create(
+            KvsConnection connection, Codec<K> keyCodec, Codec<V> valueCodec) {
+        return create(connection, keyCodec, valueCodec, ReactiveOptions.defaults());
+    }
+
+    /** A reactive client over {@code connection} with the given options. */
+    public static <K, V> ReactiveKvsClient<K, V> create(
+            KvsConnection connection, Codec<K> keyCodec, Codec<V> valueCodec, ReactiveOptions options) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(options, "options");
+        return new ReactiveKvsClient<>(connection.async(keyCodec, valueCodec), options);
+    }
+
+    /** The connection this client sends through. */
+    public KvsConnection connection() {
+        return async.connection();
+    }
+
+    /** The {@link CompletableFuture} view over the same connection and codecs. */
+    public AsyncKvsClient<K, V> async() {
+        return async;
+    }
+
+    public ReactiveOptions options() {
+        return options;
+    }
+
+    /** The value stored under {@code key}, or {@link Optional#empty()} if absent; default timeout. */
+    public Mono<Optional<V>> get(K key) {
+        return send(() -> async.get(key));
+    }
+
+    /** As {@link #get(Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    public Mono<Optional<V>> get(K key, Duration timeout) {
+        requireTimeout(timeout);
+        return send(() -> async.get(key, timeout));
+    }
+
+    /** Inserts or updates; emits {@code true} once stored. Default timeout. */
+    public Mono<Boolean> set(K key, V value) {
+        return send(() -> async.set(key, value));
+    }
+
+    /** As {@link #set(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    public Mono<Boolean> set(K key, V value, Duration timeout) {
+        requireTimeout(timeout);
+        return send(() -> async.set(key, value, timeout));
+    }
+
+    /** Inserts only: {@code true} if inserted, {@code false} if the key was present (left unchanged). */
+    public Mono<Boolean> post(K key, V value) {
+        return send(() -> async.post(key, value));
+    }
+
+    /** As {@link #post(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    public Mono<Boolean> post(K key, V value, Duration timeout) {
+        requireTimeout(timeout);
+        return send(() -> async.post(key, value, timeout));
+    }
+
+    /** Deletes: {@code true} if the key was present, {@code false} if it was absent. Default timeout. */
+    public Mono<Boolean> del(K key) {
+        return send(() -> async.del(key));
+    }
+
+    /** As {@link #del(Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    public Mono<Boolean> del(K key, Duration timeout) {
+        requireTimeout(timeout);
+        return send(() -> async.del(key, timeout));
+    }
+
+    /**
+     * Sets every entry (insert or update), keeping at most the options' batch window of writes in
+     * flight; emits one {@code true} per entry, in input order. See the class comment on batches.
+     */
+    public Flux<Boolean> setAll(Publisher<? extends Map.Entry<? extends K, ? extends V>> entries) {
+        return setAll(entries, options.batchWindow());
+    }
+
+    /** As {@link #setAll(Publisher)} with at most {@code window} writes in flight. */
+    public Flux<Boolean> setAll(Publisher<? extends Map.Entry<? extends K, ? extends V>> entries, int window) {
+        return windowed(entries, window, entry -> set(entry.getKey(), entry.getValue()));
+    }
+
+    /**
+     * Reads every key, keeping at most the options' batch window of reads in flight; emits one
+     * {@link Optional} per key (empty if absent), in input order. See the class comment on batches.
+     */
+    public Flux<Optional<V>> getAll(Publisher<? extends K> keys) {
+        return getAll(keys, options.batchWindow());
+    }
+
+    /** As {@link #getAll(Publisher)} with at most {@code window} reads in flight. */
+    public Flux<Optional<V>> getAll(Publisher<? extends K> keys, int window) {
+        return windowed(keys, window, this::get);
+    }
+
+    /**
+     * A cold Mono over one core request. The supplier runs at subscription (so encoding errors become
+     * error signals), and cancelling the Mono cancels the core future, which makes the poller free the
+     * request's response slot.
+     */
+    private static <T> Mono<T> send(Supplier<CompletableFuture<T>> request) {
+        return Mono.fromFuture(request, false);
+    }
+
+    /**
+     * The batch engine. {@code flatMapSequential} subscribes to at most {@code window} inner Monos at a
+     * time, asks upstream for {@code window} elements and then for one more each time an inner's result
+     * has been emitted, and re-orders results into input order: exactly the window, backpressure and
+     * ordering the batch contract asks for. Inner prefetch 1: each inner emits a single value.
+     */
+    private static <T, R> Flux<R> windowed(Publisher<? extends T> source, int window,
+            Function<? super T, ? extends Publisher<? extends R>> call) {
+        Objects.requireNonNull(source, "source publisher");
+        requireWindow(window);
+        return Flux.<T>from(source).flatMapSequential(call, window, 1);
+    }
+
+    static int requireWindow(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("batch window must be >= 1: " + window);
+        }
+        return window;
+    }
+
+    private static void requireTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+}
