@@ -21,6 +21,14 @@ public final class ConnectionOptions {
     /** How long a thread blocked on a request's future spins, polling its answer, before parking. */
     public static final Duration DEFAULT_SYNC_SPIN = Duration.ofNanos(50_000);
 
+    /**
+     * The poller's default idle strategy: yield for 1 ms, then park from 50 µs doubling to 1 ms. It
+     * never spins, so it never competes for a core with a server worker and a thread spinning on its
+     * own answer, and an idle connection costs well under 1% of a core.
+     */
+    public static final IdleStrategy DEFAULT_POLLER_IDLE = IdleStrategy.backoff(
+            Duration.ZERO, Duration.ofMillis(1), Duration.ofNanos(50_000), Duration.ofMillis(1));
+
     private static final ConnectionOptions DEFAULTS = builder().build();
 
     private final Duration defaultTimeout;
@@ -92,7 +100,7 @@ public final class ConnectionOptions {
         private Duration serverTimeout = DEFAULT_SERVER_TIMEOUT;
         private int maxWaitingRequests = DEFAULT_MAX_WAITING_REQUESTS;
         private Duration syncSpin = DEFAULT_SYNC_SPIN;
-        private IdleStrategy pollerIdleStrategy = IdleStrategy.balanced();
+        private IdleStrategy pollerIdleStrategy = DEFAULT_POLLER_IDLE;
         private Path path;
         private Executor completionExecutor;
 
@@ -137,7 +145,7 @@ public final class ConnectionOptions {
             return this;
         }
 
-        /** How the poller waits while no answer is due. Balanced by default. */
+        /** How the poller waits while no answer is due; {@link #DEFAULT_POLLER_IDLE} by default. */
         public Builder pollerIdleStrategy(IdleStrategy idle) {
             this.pollerIdleStrategy = Objects.requireNonNull(idle, "pollerIdleStrategy");
             return this;

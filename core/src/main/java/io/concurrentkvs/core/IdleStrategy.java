@@ -114,6 +114,7 @@ public final class IdleStrategy {
         private long idleSince = -1;
         private long parkNanos;
         private int calls;
+        private boolean spinning;
 
         private Idler(IdleStrategy strategy) {
             this.strategy = strategy;
@@ -129,28 +130,28 @@ public final class IdleStrategy {
                 Thread.onSpinWait();
                 return;
             }
+            long now;
             if (idleSince < 0) {
-                idleSince = System.nanoTime();
+                now = System.nanoTime();
+                idleSince = now;
                 parkNanos = strategy.minParkNanos;
                 calls = 0;
+            } else if (spinning && (++calls & 63) != 0) {
+                // Reading the clock costs ~20 ns; while spinning, read it only every 64 calls.
                 Thread.onSpinWait();
                 return;
+            } else {
+                now = System.nanoTime();
             }
-            // Reading the clock costs ~20 ns; while spinning, read it only every 64 calls.
-            if ((++calls & 63) != 0) {
-                Thread.onSpinWait();
-                return;
-            }
-            long idleFor = System.nanoTime() - idleSince;
-            if (idleFor < strategy.spinNanos) {
+            long idleFor = now - idleSince;
+            spinning = idleFor < strategy.spinNanos;
+            if (spinning) {
                 Thread.onSpinWait();
             } else if (idleFor - strategy.spinNanos < strategy.yieldNanos || strategy.maxParkNanos == 0) {
                 Thread.yield();
-                calls = 63;
             } else {
                 LockSupport.parkNanos(parkNanos);
                 parkNanos = Math.min(strategy.maxParkNanos, parkNanos * 2);
-                calls = 63;
             }
         }
 

@@ -29,8 +29,14 @@ final class Poller implements Runnable {
     private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long REATTACH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long LIVENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * While answers are due: a brief spin, then yield. Yielding (not spinning) matters on small machines:
+     * a server worker and a caller spinning on its own answer already occupy two cores, and a third
+     * spinner stalls whichever of them the scheduler preempts (see DESIGN-NOTES). A yield gives the core
+     * away only when another thread wants it. Parks (briefly) only when an answer is long overdue.
+     */
     private static final IdleStrategy WHILE_DUE = IdleStrategy.backoff(
-            Duration.ofNanos(20_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));
+            Duration.ofNanos(1_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));
 
     private final ClientEngine engine;
     private final ArrayDeque<RequestFuture<?>> backlog = new ArrayDeque<>();
