@@ -261,6 +261,9 @@ public final class KvsServer implements AutoCloseable {
 
         /** Largest encoded value, in bytes; clients reject larger values before sending. */
         public Builder maxValueBytes(int maxValueBytes) {
+            if (maxValueBytes < 0) {
+                throw new IllegalArgumentException("maxValueBytes must be >= 0: " + maxValueBytes);
+            }
             this.maxValueBytes = maxValueBytes;
             return this;
         }

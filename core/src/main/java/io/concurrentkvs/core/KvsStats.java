@@ -85,9 +85,9 @@ public record KvsStats(
         return read(RegionPaths.defaultPath(RegionPaths.normalizeName(name)));
     }
 
-    /** Reads the header of the region at {@code path}. */
+    /** Reads the header of the region at {@code path}; needs only read permission. */
     public static KvsStats read(Path path) {
-        Region r = Region.attach(path);
+        Region r = Region.readHeader(path);
         var g = r.geometry();
         var h = r.header();
         return new KvsStats(

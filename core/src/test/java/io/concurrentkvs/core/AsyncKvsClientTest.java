@@ -153,6 +153,29 @@ class AsyncKvsClientTest {
     }
 
     @Test
+    void statsReflectTheOperationsJustMade() {
+        for (int i = 0; i < 10; i++) {
+            client.set("s" + i, "v").join();
+        }
+        client.get("s1").join();
+        client.get("absent").join();
+        client.post("s1", "x").join();
+        client.del("s2").join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            KvsStats stats = KvsStats.read(name);
+            assertThat(stats.sets()).isEqualTo(10);
+            assertThat(stats.gets()).isEqualTo(2);
+            assertThat(stats.getHits()).isEqualTo(1);
+            assertThat(stats.postsRejected()).isEqualTo(1);
+            assertThat(stats.delHits()).isEqualTo(1);
+            assertThat(stats.storedEntries()).isEqualTo(9);
+            assertThat(stats.clientsConnected()).isEqualTo(1);
+            assertThat(stats.state()).isEqualTo("RUNNING");
+            assertThat(stats.serverAlive()).isTrue();
+        });
+    }
+
+    @Test
     void startTwiceReturnsFalse() {
         assertThat(server.start()).isFalse();
         assertThat(server.isRunning()).isTrue();

@@ -176,6 +176,43 @@ public final class Region {
             throw new KvsUnavailableException("cannot open region " + path + ": " + e, e);
         }
         Memory memory = new OffHeapMemory(addressOf(buffer), fileLength, buffer);
+        return new Region(path, validate(path, memory, fileLength), memory);
+    }
+
+    /**
+     * Reads a copy of the header of the region at {@code path} without mapping it or needing write
+     * permission, validated as {@link #attach} validates it. The returned region holds only the header:
+     * its section accessors ({@link #ring()} and the others) throw.
+     *
+     * @throws KvsUnavailableException if no file exists at {@code path} or it is not ready
+     * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
+     */
+    public static Region readHeader(Path path) {
+        ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        long fileLength;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            fileLength = channel.size();
+            if (fileLength < HEADER_LENGTH) {
+                throw incompatible(path, "file is " + fileLength + " bytes, shorter than the "
+                        + HEADER_LENGTH + "-byte header");
+            }
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, bytes.position()) < 0) {
+                    throw incompatible(path, "file ended inside the header");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new KvsUnavailableException("no region at " + path + ": no server has been started on this name");
+        } catch (IOException e) {
+            throw new KvsUnavailableException("cannot read region " + path + ": " + e, e);
+        }
+        Memory header = new io.concurrentkvs.core.internal.memory.HeapMemory(HEADER_LENGTH);
+        header.putBytes(0, bytes.array(), 0, HEADER_LENGTH);
+        return new Region(path, validate(path, header, fileLength), header);
+    }
+
+    /** Checks magic, version and geometry of a header; returns the geometry. */
+    private static RegionGeometry validate(Path path, Memory memory, long fileLength) {
         long magic = memory.getLong(MAGIC_OFFSET);
         int version = memory.getIntAcquire(VERSION_OFFSET);
         if (version == 0) {
@@ -193,8 +230,7 @@ public final class Region {
             throw incompatible(path, "layout version " + major + "." + (version & 0xFFFF)
                     + " is not supported; this library reads version " + MAJOR_VERSION + ".x");
         }
-        RegionGeometry geometry = readGeometry(path, memory, fileLength);
-        return new Region(path, geometry, memory);
+        return readGeometry(path, memory, fileLength);
     }
 
     private static RegionGeometry readGeometry(Path path, Memory memory, long fileLength) {

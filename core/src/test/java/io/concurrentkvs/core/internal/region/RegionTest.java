@@ -38,6 +38,16 @@ class RegionTest {
     }
 
     @Test
+    void aHeaderCopyReadsTheSameAsAnAttachedRegion() {
+        Path path = dir.resolve("r");
+        create(path).setState(RegionHeaderDescriptor.STATE_RUNNING);
+        Region copy = Region.readHeader(path);
+        assertThat(copy.geometry()).isEqualTo(GEOMETRY);
+        assertThat(copy.epoch()).isEqualTo(42);
+        assertThat(copy.state()).isEqualTo(RegionHeaderDescriptor.STATE_RUNNING);
+    }
+
+    @Test
     void newRegionIsOwnerReadWriteOnly() throws IOException {
         Path path = dir.resolve("r");
         create(path);
