@@ -42,11 +42,11 @@ public final class KvsServer implements AutoCloseable {
     /** Default number of worker threads: one, leaving a core to the clients on small machines. */
     public static final int DEFAULT_WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     public static final int DEFAULT_STRIPES = 16;
-    public static final int DEFAULT_RING_SIZE = 4096;
+    public static final int DEFAULT_RING_SIZE = 2048;
     public static final int DEFAULT_MAX_KEY_BYTES = 256;
-    public static final int DEFAULT_MAX_VALUE_BYTES = 1024;
+    public static final int DEFAULT_MAX_VALUE_BYTES = 4096;
     public static final int DEFAULT_MAX_CLIENTS = 32;
-    public static final int DEFAULT_RESPONSE_SLOTS = 1024;
+    public static final int DEFAULT_RESPONSE_SLOTS = 256;
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(10);

@@ -46,8 +46,11 @@ final class ClientReaper {
                 lastHeartbeat[i] = heartbeat;
                 lastChange[i] = nowNanos;
             }
+            // A REGISTERING entry's pid may not be written yet: judge it by the timeout alone. An ACTIVE
+            // entry's pid was written before the CAS that activated it.
+            boolean active = state(word) == STATE_ACTIVE;
             boolean dead = nowNanos - lastChange[i] > clientTimeoutNanos
-                    || (checkProcesses && !Processes.isAlive(table.pid(i), table.processStartMillis(i)));
+                    || (active && checkProcesses && !Processes.isAlive(table.pid(i), table.processStartMillis(i)));
             if (dead && table.reclaim(i, word)) {
                 reclaimed++;
             }
