@@ -89,6 +89,11 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
         leftovers.clear();
     }
 
+    /** The directory of this test's child logs; tests may keep their own files there (journals, ...). */
+    public Path logDirectory() {
+        return logDirectory;
+    }
+
     /** Removes {@code path} (if it exists) after the test, e.g. a region a killed server left behind. */
     public void deleteAfterTest(Path path) {
         leftovers.add(path);
@@ -206,6 +211,15 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
             try {
                 // Lenient decoding: a child's log must never make the test fail with a charset error.
                 return new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Every line printed on standard error so far (where the child's logger writes). */
+        public List<String> errorLines() {
+            try {
+                return new String(Files.readAllBytes(err), StandardCharsets.UTF_8).lines().toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

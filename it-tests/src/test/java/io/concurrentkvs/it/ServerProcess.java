@@ -18,12 +18,19 @@ record ServerProcess(String name, ProcessFixture.Child child) {
 
     /** Starts a server with {@link ServerMain}'s arguments ({@code --ringSize=64}, ...) and waits until it serves. */
     static ServerProcess start(ProcessFixture processes, String prefix, String... serverArgs) {
-        String name = ProcessFixture.uniqueName(prefix);
+        return startOn(processes, ProcessFixture.uniqueName(prefix), "server", serverArgs);
+    }
+
+    /**
+     * Starts a server on an existing store {@code name} (e.g. to replace a killed one) as child
+     * {@code label}, and waits until it serves.
+     */
+    static ServerProcess startOn(ProcessFixture processes, String name, String label, String... serverArgs) {
         // Removed by the server when it stops cleanly; this covers a server a test killed or that crashed.
         processes.deleteAfterTest(RegionPaths.defaultPath(name));
         List<String> args = new ArrayList<>(List.of(Args.of("name", name)));
         args.addAll(List.of(serverArgs));
-        ProcessFixture.Child child = processes.start("server", ServerMain.class, args.toArray(String[]::new));
+        ProcessFixture.Child child = processes.start(label, ServerMain.class, args.toArray(String[]::new));
         child.awaitLine("READY", STARTUP);
         return new ServerProcess(name, child);
     }

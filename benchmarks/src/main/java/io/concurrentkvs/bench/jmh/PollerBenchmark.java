@@ -1,0 +1,91 @@
+package io.concurrentkvs.bench.jmh;
+
+import io.concurrentkvs.blocking.KvsClient;
+import io.concurrentkvs.core.AsyncKvsClient;
+import io.concurrentkvs.core.Codecs;
+import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsConnection;
+import io.concurrentkvs.core.KvsServer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole client/server path in one process: a server with one worker and a connection over the same
+ * shared-memory region, so the request crosses the ring, the worker, the response slot and the poller's
+ * completion, without a second JVM's scheduling noise. {@code asyncGetJoin}: one request at a time;
+ * {@code pipelined64}: 64 in flight, then wait for all; {@code syncGet}: the blocking adapter (whose
+ * calling thread polls its own slot).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PollerBenchmark {
+    @Param({"busy", "balanced"})
+    public String serverIdle;
+
+    KvsServer server;
+    KvsConnection connection;
+    AsyncKvsClient<byte[], byte[]> async;
+    KvsClient<byte[], byte[]> sync;
+    final byte[] key = "kxxxx0000042".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    @SuppressWarnings("unchecked")
+    final CompletableFuture<Optional<byte[]>>[] batch = new CompletableFuture[64];
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String name = "kvs-jmh-" + ProcessHandle.current().pid();
+        server = KvsServer.builder(name).workers(1).idleStrategy(IdleStrategy.parse(serverIdle)).build();
+        server.start();
+        connection = KvsConnection.connect(name);
+        async = connection.async(Codecs.bytes(), Codecs.bytes());
+        sync = KvsClient.of(connection, Codecs.bytes(), Codecs.bytes());
+        async.set(key, new byte[100]).join();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        connection.close();
+        server.close();
+    }
+
+    @Benchmark
+    public Optional<byte[]> asyncGetJoin() {
+        return async.get(key).join();
+    }
+
+    @Benchmark
+    public Optional<byte[]> syncGet() {
+        return sync.get(key);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(64)
+    public Object pipelined64() {
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = async.get(key);
+        }
+        Object last = null;
+        for (CompletableFuture<Optional<byte[]>> f : batch) {
+            last = f.join();
+        }
+        return last;
+    }
+}

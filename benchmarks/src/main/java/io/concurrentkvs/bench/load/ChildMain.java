@@ -1,0 +1,157 @@
+package io.concurrentkvs.bench.load;
+
+import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsConnection;
+import io.concurrentkvs.core.KvsServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.map.ChronicleMap;
+
+/**
+ * Entry point of every process the {@link LoadGenerator} starts. The first argument names the role; the
+ * process talks to the orchestrator by lines: commands on standard input, answers on standard output
+ * ({@code READY}, {@code RESULT ...}, {@code HEAP n}, {@code ALLOC n}, {@code DONE}, {@code ERROR ...}).
+ * Logs go to standard error, which the orchestrator keeps in a file. A closed standard input means the
+ * orchestrator is gone: every role then exits, so no process outlives a run.
+ *
+ * <p>Roles:
+ * <ul>
+ *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer}; answers {@code heap} and {@code alloc}.
+ *   <li>{@code chronicle-owner FILE KEYS STYLE}: creates and fills a Chronicle Map file, then holds it.
+ *   <li>{@code load SYSTEM TARGET STYLE KEYS INFLIGHT}: writes every key once.
+ *   <li>{@code client SYSTEM TARGET SCENARIO STYLE KEYS INFLIGHT WARMUP_MS MEASURE_MS SEED}.
+ *   <li>{@code idle NAME}: a connected client that does nothing (for idle CPU).
+ * </ul>
+ */
+public final class ChildMain {
+    private ChildMain() {}
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try {
+            switch (args[0]) {
+                case "server":
+                    server(args[1], IdleStrategy.parse(args[2]), Integer.parseInt(args[3]), in);
+                    break;
+                case "chronicle-owner":
+                    chronicleOwner(new File(args[1]), Integer.parseInt(args[2]), args[3], in);
+                    break;
+                case "load":
+                    load(args, in);
+                    break;
+                case "client":
+                    client(args, in);
+                    break;
+                case "idle":
+                    try (KvsConnection c = KvsConnection.connect(args[1])) {
+                        say("READY");
+                        waitForEof(in);
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown role " + args[0]);
+            }
+        } catch (Throwable t) {
+            t.printStackTrace();
+            say("ERROR " + t);
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void waitForEof(BufferedReader in) throws Exception {
+        while (in.readLine() != null) {
+            // ignore: only the end of input matters
+        }
+    }
+
+    private static void server(String name, IdleStrategy idle, int workers, BufferedReader in) throws Exception {
+        try (KvsServer server = KvsServer.builder(name).workers(workers).idleStrategy(idle).build()) {
+            server.start();
+            say("READY " + ProcessHandle.current().pid());
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("stop")) {
+                switch (line) {
+                    case "heap":
+                        say("HEAP " + ProcessAllocations.usedHeapAfterGc() + " " + server.storageSize());
+                        break;
+                    case "alloc":
+                        say("ALLOC " + ProcessAllocations.total());
+                        break;
+                    default:
+                        say("ERROR unknown command " + line);
+                }
+            }
+        }
+    }
+
+    private static void chronicleOwner(File file, int count, String style, BufferedReader in) throws Exception {
+        byte[][] keys = Keys.build(style, count);
+        byte[] value = Keys.value(1);
+        try (ChronicleMap<byte[], byte[]> map = ChronicleStoreClient.open(file, count)) {
+            for (byte[] key : keys) {
+                map.put(key, value);
+            }
+            say("READY " + map.size());
+            waitForEof(in);
+        }
+    }
+
+    static StoreClient connect(String system, String target, int keys) {
+        switch (system) {
+            case "kvs":
+                return new KvsStoreClient(target);
+            case "redis":
+                return new RedisStoreClient(Integer.parseInt(target));
+            case "chronicle":
+                return new ChronicleStoreClient(new File(target), keys);
+            default:
+                throw new IllegalArgumentException("unknown system " + system);
+        }
+    }
+
+    private static void load(String[] a, BufferedReader in) {
+        int count = Integer.parseInt(a[4]);
+        try (StoreClient store = connect(a[1], a[2], count)) {
+            if (store instanceof RedisStoreClient) {
+                ((RedisStoreClient) store).flushAll();
+            }
+            long start = System.nanoTime();
+            ScenarioLoop.load(store, Keys.build(a[3], count), Keys.value(1), Integer.parseInt(a[5]));
+            say("DONE " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+    }
+
+    private static void client(String[] a, BufferedReader in) throws Exception {
+        String system = a[1];
+        Scenario scenario = Scenario.parse(a[3]);
+        int keySpace = Integer.parseInt(a[5]);
+        int inFlight = Integer.parseInt(a[6]);
+        long warmup = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a[7]));
+        long measure = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a[8]));
+        long seed = Long.parseLong(a[9]);
+        byte[][] keys = Keys.build(a[4], keySpace);
+        try (StoreClient store = connect(system, a[2], keySpace)) {
+            ScenarioLoop loop = new ScenarioLoop(store, keys, keySpace, Keys.value(seed), inFlight, seed);
+            loop.run(scenario, warmup);
+            say("READY");
+            String go = in.readLine();
+            if (!"GO".equals(go)) {
+                return; // the orchestrator gave up on this scenario
+            }
+            long before = ProcessAllocations.total();
+            Measurement m = loop.run(scenario, measure);
+            long allocated = ProcessAllocations.total() - before;
+            say("RESULT " + new Measurement(m.ops(), m.nanos(), m.errors(), allocated, m.latency()).encode());
+            in.readLine(); // hold the connection until told, so no process leaves while others measure
+        }
+    }
+}

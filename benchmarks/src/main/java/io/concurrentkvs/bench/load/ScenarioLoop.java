@@ -1,0 +1,171 @@
+package io.concurrentkvs.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Runs one {@link Scenario} against a {@link StoreClient} for a given time and measures it. The same code
+ * drives every system, so differences are the systems', not the harness's.
+ *
+ * <p>Pipelined loops keep at most {@code inFlight} requests outstanding with a counter rather than a
+ * semaphore: a sender that found the window full yields instead of parking, because on a 2-core machine
+ * a park costs tens of microseconds of wake-up and the completing thread needs the core we would spin
+ * on. Latency of a pipelined request is measured from just before it is sent to its completion, on the
+ * completing thread, through a wait-free {@link Recorder}.
+ */
+final class ScenarioLoop {
+    /** Elements per batch stream; large enough that stream set-up is noise. */
+    private static final int BATCH = 20_000;
+
+    private final StoreClient store;
+    private final byte[][] keys;
+    private final int keySpace;
+    private final byte[] value;
+    private final int inFlight;
+    private final SplittableRandom random;
+
+    ScenarioLoop(StoreClient store, byte[][] keys, int keySpace, byte[] value, int inFlight, long seed) {
+        this.store = store;
+        this.keys = keys;
+        this.keySpace = keySpace;
+        this.value = value;
+        this.inFlight = inFlight;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Runs {@code scenario} for {@code nanos}; the result's allocation field is left 0 for the caller. */
+    Measurement run(Scenario scenario, long nanos) {
+        switch (scenario) {
+            case SYNC_GET:
+                return oneAtATime(nanos, 0);
+            case SYNC_SET:
+                return oneAtATime(nanos, 100);
+            case ASYNC_GET:
+                return pipelined(nanos, 0);
+            case MIX:
+                return store.supports(Scenario.ASYNC_GET) ? pipelined(nanos, 10) : oneAtATime(nanos, 10);
+            case SET_ALL:
+            case GET_ALL:
+                return batches(scenario, nanos);
+            default:
+                throw new AssertionError(scenario);
+        }
+    }
+
+    private Measurement oneAtATime(long nanos, int setPercent) {
+        Histogram latency = Measurement.newHistogram();
+        long errors = 0;
+        long ops = 0;
+        long start = System.nanoTime();
+        long deadline = start + nanos;
+        long now = start;
+        while (now < deadline) {
+            byte[] key = keys[random.nextInt(keySpace)];
+            boolean set = setPercent > 0 && random.nextInt(100) < setPercent;
+            long t0 = System.nanoTime();
+            if (set) {
+                store.set(key, value);
+            } else if (store.get(key) == null) {
+                errors++; // every key was loaded: a miss means the load or the store is wrong
+            }
+            now = System.nanoTime();
+            latency.recordValue(now - t0);
+            ops++;
+        }
+        return new Measurement(ops, now - start, errors, 0, latency);
+    }
+
+    private Measurement pipelined(long nanos, int setPercent) {
+        Recorder recorder = new Recorder(1, 60_000_000_000L, 3);
+        AtomicInteger outstanding = new AtomicInteger();
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + nanos;
+        while (System.nanoTime() < deadline) {
+            if (outstanding.get() >= inFlight) {
+                Thread.yield();
+                continue;
+            }
+            byte[] key = keys[random.nextInt(keySpace)];
+            boolean set = setPercent > 0 && random.nextInt(100) < setPercent;
+            outstanding.incrementAndGet();
+            long t0 = System.nanoTime();
+            (set ? store.setAsync(key, value) : store.getAsync(key)).whenComplete((answer, error) -> {
+                recorder.recordValue(System.nanoTime() - t0);
+                if (error != null) {
+                    errors.incrementAndGet();
+                }
+                completed.incrementAndGet();
+                outstanding.decrementAndGet();
+            });
+        }
+        // Count only what completed inside the window, but drain the rest before the next phase.
+        long done = completed.get();
+        long elapsed = System.nanoTime() - start;
+        while (outstanding.get() > 0) {
+            Thread.yield();
+        }
+        return new Measurement(done, elapsed, errors.get(), 0, recorder.getIntervalHistogram());
+    }
+
+    private Measurement batches(Scenario scenario, long nanos) {
+        long ops = 0;
+        long start = System.nanoTime();
+        long deadline = start + nanos;
+        int next = random.nextInt(keySpace);
+        while (System.nanoTime() < deadline) {
+            List<byte[]> batchKeys = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                batchKeys.add(keys[next]);
+                next = next + 1 == keySpace ? 0 : next + 1;
+            }
+            if (scenario == Scenario.SET_ALL) {
+                List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(BATCH);
+                for (byte[] k : batchKeys) {
+                    entries.add(Map.entry(k, value));
+                }
+                ops += store.setAll(entries, inFlight);
+            } else {
+                ops += store.getAll(batchKeys, inFlight);
+            }
+        }
+        return new Measurement(ops, System.nanoTime() - start, 0, 0, Measurement.newHistogram());
+    }
+
+    /** Writes keys {@code 0..count-1} once, pipelined, untimed (a blocking loop where nothing pipelines). */
+    static void load(StoreClient store, byte[][] keys, byte[] value, int inFlight) {
+        if (!store.supports(Scenario.ASYNC_GET)) {
+            for (byte[] key : keys) {
+                store.set(key, value);
+            }
+            return;
+        }
+        AtomicInteger outstanding = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        for (byte[] key : keys) {
+            while (outstanding.get() >= inFlight) {
+                Thread.yield();
+            }
+            outstanding.incrementAndGet();
+            store.setAsync(key, value).whenComplete((a, e) -> {
+                if (e != null) {
+                    errors.incrementAndGet();
+                }
+                outstanding.decrementAndGet();
+            });
+        }
+        while (outstanding.get() > 0) {
+            Thread.yield();
+        }
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " writes failed while loading");
+        }
+    }
+}
