@@ -1,6 +1,6 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.server.StripedStore;
+import io.concurrentkvs.core.internal.server.ConcurrentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The server's map choice: {@link StripedStore} (hash maps behind 16 locks, as the C++ original) against
- * a {@link ConcurrentHashMap} with the same kind of key (a wrapper over the bytes with a cached hash, one
- * allocated per call, as the store does), both 90% get / 10% set over 100k entries of 12-byte keys and
+ * The server's map choice: {@link StripedLockStore} (hash maps behind 16 locks, the C++ original's
+ * design) against the server's {@link ConcurrentStore} (a {@link ConcurrentHashMap} keyed by a wrapper
+ * over the bytes with a cached hash, one allocated per call), both 90% get / 10% set over 100k entries of 12-byte keys and
  * 100-byte values. Two threads by default (the server's worker count on this machine is 1, but a
  * 4-core host gets 2 and more): override with {@code -t 1} or {@code -t 4}.
  */
@@ -40,12 +40,12 @@ public class StoreBenchmark {
     @Param({"16"})
     public int stripes;
 
-    StripedStore striped;
-    ConcurrentHashMap<BytesKey, byte[]> chm;
+    StripedLockStore striped;
+    ConcurrentStore store;
     byte[][] keys;
     final byte[] value = new byte[100];
 
-    /** The map key the CHM variant uses: same shape and cost as the store's own key type. */
+    /** The baseline's map key: same shape and cost as the server store's own key type. */
     static final class BytesKey {
         final byte[] bytes;
         final int hash;
@@ -68,13 +68,13 @@ public class StoreBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        striped = new StripedStore(stripes);
-        chm = new ConcurrentHashMap<>(KEYS * 2);
+        striped = new StripedLockStore(stripes);
+        store = new ConcurrentStore(stripes);
         keys = new byte[KEYS][];
         for (int i = 0; i < KEYS; i++) {
             keys[i] = String.format("kxx%09d", i).getBytes(StandardCharsets.US_ASCII);
             striped.set(keys[i], value);
-            chm.put(new BytesKey(keys[i]), value);
+            store.set(keys[i], value);
         }
     }
 
@@ -96,13 +96,13 @@ public class StoreBenchmark {
     }
 
     @Benchmark
-    public Object chmMix(Rnd r) {
+    public Object storeMix(Rnd r) {
         byte[] key = keys[r.random.nextInt(KEYS)];
         if (r.random.nextInt(10) == 0) {
-            chm.put(new BytesKey(key.clone()), value.clone());
+            store.set(key.clone(), value.clone());
             return key;
         }
-        return chm.get(new BytesKey(key));
+        return store.get(key);
     }
 
     @Benchmark
@@ -111,7 +111,7 @@ public class StoreBenchmark {
     }
 
     @Benchmark
-    public Object chmGet(Rnd r) {
-        return chm.get(new BytesKey(keys[r.random.nextInt(KEYS)]));
+    public Object storeGet(Rnd r) {
+        return store.get(keys[r.random.nextInt(KEYS)]);
     }
 }

@@ -214,6 +214,10 @@ public final class ClientEngine implements AutoCloseable {
         p.setState(PendingRequest.IN_FLIGHT);
         f.pending = p;
         s.markInFlight(p.slot);
+        if (f.isCancelled()) {
+            // Cancelled before pending was visible to cancel(): signal it here (one side always sees it).
+            f.signalCancelled();
+        }
         s.publish(index, id, p.slot, f);
         if (s.dead) {
             // The poller abandoned this session while we were sending: nobody else will finish f.

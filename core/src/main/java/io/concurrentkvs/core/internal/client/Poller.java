@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Poller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long DEADLINE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long REATTACH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long LIVENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
@@ -49,6 +50,7 @@ final class Poller implements Runnable {
     private long lastHeartbeat;
     private long lastHeartbeatChange;
     private long nextHousekeeping;
+    private long nextDeadlineSweep;
     private long nextClientHeartbeat;
     private long nextLivenessCheck;
     private long nextReattach;
@@ -95,6 +97,10 @@ final class Poller implements Runnable {
         if (s != null) {
             work += dispatchBacklog(s);
             work += scan(s, now);
+        }
+        if (s != null && now - nextDeadlineSweep >= 0) {
+            nextDeadlineSweep = now + DEADLINE_SWEEP_NANOS;
+            sweepDeadlines(s, now);
         }
         if (now - nextHousekeeping >= 0) {
             nextHousekeeping = now + HOUSEKEEPING_NANOS;
@@ -155,9 +161,20 @@ final class Poller implements Runnable {
         return sent;
     }
 
+    /**
+     * One pass over the in-flight slots: completes answered requests and frees drained ones. Reads only
+     * each slot's ticket and the poller's own bookkeeping; cancellations arrive as marks and deadlines
+     * are checked by {@link #sweepDeadlines}, so a pass touches no application-owned future.
+     */
     private int scan(Session s, long now) {
         int work = 0;
         for (int word = 0; word < s.inFlightBits.length; word++) {
+            long cancelled = s.takeCancelled(word);
+            while (cancelled != 0) {
+                int slot = (word << 6) + Long.numberOfTrailingZeros(cancelled);
+                cancelled &= cancelled - 1;
+                work += abandonIfCancelled(s.pendings[slot]);
+            }
             long bits = s.inFlightWord(word);
             while (bits != 0) {
                 int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
@@ -172,25 +189,37 @@ final class Poller implements Runnable {
         int state = p.state();
         if (state == PendingRequest.IN_FLIGHT) {
             long id = p.requestId;
-            RequestFuture<?> f = p.future;
             if (s.responses.ticketOf(s.clientIndex(), p.slot) == ticket(id, TICKET_DONE)) {
                 return engine.tryComplete(p, id) ? 1 : 0;
-            }
-            if (f == null) {
-                return 0;
-            }
-            if (now - f.deadlineNanos >= 0) {
-                engine.abandon(p, id, engine.timeout(f));
-                return 1;
-            }
-            if (f.isDone()) {
-                engine.abandon(p, id, null);
-                return 1;
             }
         } else if (state == PendingRequest.DRAINING) {
             return engine.drain(p, now) ? 1 : 0;
         }
         return 0;
+    }
+
+    private int abandonIfCancelled(PendingRequest p) {
+        RequestFuture<?> f = p.future;
+        if (p.state() == PendingRequest.IN_FLIGHT && f != null && f.isCancelled()) {
+            engine.abandon(p, p.requestId, null);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Times out in-flight requests whose deadline passed. Runs every millisecond, not every pass. */
+    private void sweepDeadlines(Session s, long now) {
+        for (int word = 0; word < s.inFlightBits.length; word++) {
+            long bits = s.inFlightWord(word);
+            while (bits != 0) {
+                PendingRequest p = s.pendings[(word << 6) + Long.numberOfTrailingZeros(bits)];
+                bits &= bits - 1;
+                RequestFuture<?> f = p.future;
+                if (p.state() == PendingRequest.IN_FLIGHT && f != null && now - f.deadlineNanos >= 0) {
+                    engine.abandon(p, p.requestId, engine.timeout(f));
+                }
+            }
+        }
     }
 
     private void housekeeping(long now) {

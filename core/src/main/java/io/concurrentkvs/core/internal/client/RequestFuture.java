@@ -94,6 +94,29 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         return super.join();
     }
 
+    /**
+     * Cancels the request: the future completes with a {@link java.util.concurrent.CancellationException}
+     * and the poller frees the request's response slot (a late answer is dropped). A write already
+     * applied by the server is not undone.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            signalCancelled();
+        }
+        return cancelled;
+    }
+
+    /** Tells the poller this request's slot can be freed, if the request was sent. */
+    void signalCancelled() {
+        PendingRequest p = pending;
+        if (p != null) {
+            p.session.markCancelled(p.slot);
+            engine.wakePoller();
+        }
+    }
+
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
         return new CompletableFuture<>();

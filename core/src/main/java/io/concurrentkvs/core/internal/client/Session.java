@@ -36,6 +36,8 @@ final class Session {
     final PendingRequest[] pendings;
     private final MpmcArrayQueue<PendingRequest> freeSlots;
     final long[] inFlightBits;
+    /** Slots whose future was cancelled by the application; the poller frees them. */
+    final long[] cancelledBits;
     private final AtomicLong nextSequence = new AtomicLong(1);
 
     /** Set when the connection abandons this session; senders re-check it after going in flight. */
@@ -60,6 +62,7 @@ final class Session {
             freeSlots.offer(pendings[i]);
         }
         this.inFlightBits = new long[(slots + 63) / 64];
+        this.cancelledBits = new long[(slots + 63) / 64];
     }
 
     /**
@@ -121,6 +124,18 @@ final class Session {
 
     void clearInFlight(int slot) {
         BITS.getAndBitwiseAnd(inFlightBits, slot >>> 6, ~(1L << slot));
+    }
+
+    void markCancelled(int slot) {
+        BITS.getAndBitwiseOr(cancelledBits, slot >>> 6, 1L << slot);
+    }
+
+    /** Takes (and clears) one word of cancellation marks. */
+    long takeCancelled(int word) {
+        if ((long) BITS.getVolatile(cancelledBits, word) == 0) {
+            return 0;
+        }
+        return (long) BITS.getAndSet(cancelledBits, word, 0L);
     }
 
     long inFlightWord(int word) {

@@ -12,10 +12,6 @@ final class ByteKey {
         this.hash = Arrays.hashCode(bytes);
     }
 
-    int spreadHash() {
-        return hash ^ (hash >>> 16);
-    }
-
     @Override
     public int hashCode() {
         return hash;

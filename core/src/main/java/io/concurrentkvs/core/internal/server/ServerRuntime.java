@@ -27,7 +27,7 @@ public final class ServerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
 
     private final Region region;
-    private final StripedStore store;
+    private final ConcurrentStore store;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final Thread monitorThread;
@@ -40,7 +40,7 @@ public final class ServerRuntime {
     private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
     private volatile boolean monitorStop;
 
-    public ServerRuntime(Region region, StripedStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
+    public ServerRuntime(Region region, ConcurrentStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
             String threadNamePrefix) {
         this.region = region;
         this.store = store;

@@ -31,7 +31,7 @@ final class Worker implements Runnable {
     private final RingConsumer consumer;
     private final ClientTable clients;
     private final ResponseSlots responses;
-    private final StripedStore store;
+    private final ConcurrentStore store;
     private final int maxKeyBytes;
     private final int maxValueBytes;
     private final IdleStrategy.Idler idler;
@@ -39,7 +39,7 @@ final class Worker implements Runnable {
     private final WorkerCounters counters = new WorkerCounters();
 
     Worker(RequestRing ring, RingConsumer consumer, ClientTable clients, ResponseSlots responses,
-            StripedStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle, BooleanSupplier stopRequested) {
+            ConcurrentStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle, BooleanSupplier stopRequested) {
         this.ring = ring;
         this.consumer = consumer;
         this.clients = clients;
