@@ -40,6 +40,17 @@ public final class ClientEngine implements AutoCloseable {
     volatile boolean closed;
     volatile boolean pollerParking;
 
+    private static final java.lang.invoke.VarHandle POLLER_PARKING;
+
+    static {
+        try {
+            POLLER_PARKING = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(ClientEngine.class, "pollerParking", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final MpscUnboundedXaddArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedXaddArrayQueue<>(1024);
     final AtomicInteger waiting = new AtomicInteger();
     private final Thread pollerThread;
@@ -224,14 +235,18 @@ public final class ClientEngine implements AutoCloseable {
             if (p.casState(PendingRequest.IN_FLIGHT, PendingRequest.COMPLETING)) {
                 fail(f, new KvsUnavailableException(downReason != null ? downReason : "server went away"));
             }
-        } else if (pollerParking) {
-            LockSupport.unpark(pollerThread);
+        } else {
+            wakePoller();
         }
         return true;
     }
 
+    /**
+     * Unparks the poller if it announced it is parking. Only the sender that clears the announcement
+     * pays for the unpark system call; the others see it cleared.
+     */
     void wakePoller() {
-        if (pollerParking) {
+        if (pollerParking && POLLER_PARKING.compareAndSet(this, true, false)) {
             LockSupport.unpark(pollerThread);
         }
     }

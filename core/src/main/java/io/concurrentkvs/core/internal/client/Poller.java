@@ -31,13 +31,15 @@ final class Poller implements Runnable {
     private static final long REATTACH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long LIVENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
-     * While answers are due: a brief spin, then yield. Yielding (not spinning) matters on small machines:
-     * a server worker and a caller spinning on its own answer already occupy two cores, and a third
-     * spinner stalls whichever of them the scheduler preempts (see DESIGN-NOTES). A yield gives the core
-     * away only when another thread wants it. Parks (briefly) only when an answer is long overdue.
+     * While answers are due: spin 20 µs, then yield, and park (briefly) only when an answer is long
+     * overdue. The bounded spin keeps a burst of answers on one core; the yield matters on small
+     * machines, where a server worker and a caller spinning on its own answer already occupy two cores
+     * and a third unbounded spinner stalls whichever the scheduler preempts (see DESIGN-NOTES). With the
+     * load generator on 2 cores, a 20 µs spin beat a 1 µs one on both sync latency and pipelined
+     * throughput (docs/BENCHMARKS.md).
      */
     private static final IdleStrategy WHILE_DUE = IdleStrategy.backoff(
-            Duration.ofNanos(1_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));
+            Duration.ofNanos(20_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));
 
     private final ClientEngine engine;
     private final ArrayDeque<RequestFuture<?>> backlog = new ArrayDeque<>();
@@ -100,7 +102,7 @@ final class Poller implements Runnable {
         }
         if (s != null && now - nextDeadlineSweep >= 0) {
             nextDeadlineSweep = now + DEADLINE_SWEEP_NANOS;
-            sweepDeadlines(s, now);
+            work += sweepDeadlines(s, now);
         }
         if (now - nextHousekeeping >= 0) {
             nextHousekeeping = now + HOUSEKEEPING_NANOS;
@@ -164,7 +166,8 @@ final class Poller implements Runnable {
     /**
      * One pass over the in-flight slots: completes answered requests and frees drained ones. Reads only
      * each slot's ticket and the poller's own bookkeeping; cancellations arrive as marks and deadlines
-     * are checked by {@link #sweepDeadlines}, so a pass touches no application-owned future.
+     * are checked by {@link #sweepDeadlines} each millisecond, so a pass touches no application-owned
+     * future.
      */
     private int scan(Session s, long now) {
         int work = 0;
@@ -208,7 +211,8 @@ final class Poller implements Runnable {
     }
 
     /** Times out in-flight requests whose deadline passed. Runs every millisecond, not every pass. */
-    private void sweepDeadlines(Session s, long now) {
+    private int sweepDeadlines(Session s, long now) {
+        int work = 0;
         for (int word = 0; word < s.inFlightBits.length; word++) {
             long bits = s.inFlightWord(word);
             while (bits != 0) {
@@ -217,9 +221,11 @@ final class Poller implements Runnable {
                 RequestFuture<?> f = p.future;
                 if (p.state() == PendingRequest.IN_FLIGHT && f != null && now - f.deadlineNanos >= 0) {
                     engine.abandon(p, p.requestId, engine.timeout(f));
+                    work++;
                 }
             }
         }
+        return work;
     }
 
     private void housekeeping(long now) {
