@@ -1,8 +1,8 @@
 package io.concurrentkvs.bench.jmh;
 
+import io.concurrentkvs.core.internal.server.ByteKey;
 import io.concurrentkvs.core.internal.server.ConcurrentStore;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,27 +44,6 @@ public class StoreBenchmark {
     ConcurrentStore store;
     byte[][] keys;
     final byte[] value = new byte[100];
-
-    /** The baseline's map key: same shape and cost as the server store's own key type. */
-    static final class BytesKey {
-        final byte[] bytes;
-        final int hash;
-
-        BytesKey(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof BytesKey && ((BytesKey) o).hash == hash && Arrays.equals(((BytesKey) o).bytes, bytes);
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() {

@@ -1,5 +1,6 @@
 package io.concurrentkvs.bench.jmh;
 
+import io.concurrentkvs.core.internal.server.ByteKey;
 import java.util.HashMap;
 
 /**
@@ -26,12 +27,12 @@ final class StripedLockStore {
         this.shift = 32 - Integer.numberOfTrailingZeros(stripes);
     }
 
-    private Stripe stripeOf(StoreBenchmark.BytesKey key) {
-        return stripes.length == 1 ? stripes[0] : stripes[(key.hash * 0x9E3779B9) >>> shift];
+    private Stripe stripeOf(ByteKey key) {
+        return stripes.length == 1 ? stripes[0] : stripes[(key.hashCode() * 0x9E3779B9) >>> shift];
     }
 
     byte[] get(byte[] key) {
-        StoreBenchmark.BytesKey k = new StoreBenchmark.BytesKey(key);
+        ByteKey k = new ByteKey(key);
         Stripe stripe = stripeOf(k);
         synchronized (stripe) {
             return stripe.map.get(k);
@@ -39,7 +40,7 @@ final class StripedLockStore {
     }
 
     void set(byte[] key, byte[] value) {
-        StoreBenchmark.BytesKey k = new StoreBenchmark.BytesKey(key);
+        ByteKey k = new ByteKey(key);
         Stripe stripe = stripeOf(k);
         synchronized (stripe) {
             stripe.map.put(k, value);
@@ -47,6 +48,6 @@ final class StripedLockStore {
     }
 
     private static final class Stripe {
-        final HashMap<StoreBenchmark.BytesKey, byte[]> map = new HashMap<>();
+        final HashMap<ByteKey, byte[]> map = new HashMap<>();
     }
 }

@@ -2,12 +2,15 @@ package io.concurrentkvs.core.internal.server;
 
 import java.util.Arrays;
 
-/** A map key over a byte array, with its hash computed once. Immutable: the array is never modified. */
-final class ByteKey {
+/**
+ * A map key over a byte array, with its hash computed once. Immutable: the array must not be modified
+ * after construction. Thread-safe.
+ */
+public final class ByteKey {
     private final byte[] bytes;
     private final int hash;
 
-    ByteKey(byte[] bytes) {
+    public ByteKey(byte[] bytes) {
         this.bytes = bytes;
         this.hash = Arrays.hashCode(bytes);
     }
