@@ -90,11 +90,6 @@ public final class IdleStrategy {
         }
     }
 
-    /** Whether threads using this strategy can ever park (false for busy spin and yielding). */
-    public boolean parks() {
-        return maxParkNanos > 0;
-    }
-
     /** A fresh waiter for one thread. */
     public Idler newIdler() {
         return new Idler(this);
