@@ -3,12 +3,15 @@ package io.concurrentkvs.bench.jmh;
 import io.concurrentkvs.blocking.KvsClient;
 import io.concurrentkvs.core.AsyncKvsClient;
 import io.concurrentkvs.core.Codecs;
+import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,8 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The whole client/server path in one process: a server with one worker and a connection over the same
  * shared-memory region, so the request crosses the ring, the worker, the response slot and the poller's
  * completion, without a second JVM's scheduling noise. {@code asyncGetJoin}: one request at a time;
- * {@code pipelined64}: 64 in flight, then wait for all; {@code syncGet}: the blocking adapter (whose
- * calling thread polls its own slot).
+ * {@code pipelined64}: 64 in flight, then wait for all; {@code pipelinedCallbacks}: the load generator's
+ * window of callbacks; {@code syncGet}: the blocking adapter (whose calling thread polls its own slot).
+ * {@code syncSpinNanos=0} shows what the poller alone costs: the thread joining a future then parks at
+ * once and the poller completes every request.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -40,6 +45,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PollerBenchmark {
     @Param({"busy", "balanced"})
     public String serverIdle;
+
+    /** How long a thread joining a future polls its own answer (0: the poller completes everything). */
+    @Param({"50000"})
+    public long syncSpinNanos;
+
+    /** Requests outstanding in {@link #pipelinedCallbacks}; above 256 some wait for a response slot. */
+    @Param({"200"})
+    public int window;
+
+    static final int CALLBACK_BATCH = 10_000;
+    final AtomicInteger outstanding = new AtomicInteger();
 
     KvsServer server;
     KvsConnection connection;
@@ -54,7 +70,8 @@ public class PollerBenchmark {
         String name = "kvs-jmh-" + ProcessHandle.current().pid();
         server = KvsServer.builder(name).workers(1).idleStrategy(IdleStrategy.parse(serverIdle)).build();
         server.start();
-        connection = KvsConnection.connect(name);
+        connection = KvsConnection.connect(name,
+                ConnectionOptions.builder().syncSpin(Duration.ofNanos(syncSpinNanos)).build());
         async = connection.async(Codecs.bytes(), Codecs.bytes());
         sync = KvsClient.of(connection, Codecs.bytes(), Codecs.bytes());
         async.set(key, new byte[100]).join();
@@ -74,6 +91,26 @@ public class PollerBenchmark {
     @Benchmark
     public Optional<byte[]> syncGet() {
         return sync.get(key);
+    }
+
+    /**
+     * The load generator's pipelined pattern: completion callbacks (which run on the poller) release
+     * the window, and the sender yields while {@link #window} requests are outstanding.
+     */
+    @Benchmark
+    @OperationsPerInvocation(CALLBACK_BATCH)
+    public long pipelinedCallbacks() {
+        for (int i = 0; i < CALLBACK_BATCH; i++) {
+            while (outstanding.get() >= window) {
+                Thread.yield();
+            }
+            outstanding.incrementAndGet();
+            async.get(key).whenComplete((answer, error) -> outstanding.decrementAndGet());
+        }
+        while (outstanding.get() > 0) {
+            Thread.yield();
+        }
+        return outstanding.get();
     }
 
     @Benchmark

@@ -19,7 +19,7 @@ import net.openhft.chronicle.map.ChronicleMap;
  *
  * <p>Roles:
  * <ul>
- *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer}; answers {@code heap} and {@code alloc}.
+ *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer}; answers {@code heap} and {@code alloc} (bytes allocated, CPU nanoseconds).
  *   <li>{@code chronicle-owner FILE KEYS STYLE}: creates and fills a Chronicle Map file, then holds it.
  *   <li>{@code load SYSTEM TARGET STYLE KEYS INFLIGHT}: writes every key once.
  *   <li>{@code client SYSTEM TARGET SCENARIO STYLE KEYS INFLIGHT WARMUP_MS MEASURE_MS SEED}.
@@ -84,7 +84,7 @@ public final class ChildMain {
                         say("HEAP " + ProcessAllocations.usedHeapAfterGc() + " " + server.storageSize());
                         break;
                     case "alloc":
-                        say("ALLOC " + ProcessAllocations.total());
+                        say("ALLOC " + ProcessAllocations.total() + " " + ProcessAllocations.cpuNanos());
                         break;
                     default:
                         say("ERROR unknown command " + line);
@@ -148,9 +148,11 @@ public final class ChildMain {
                 return; // the orchestrator gave up on this scenario
             }
             long before = ProcessAllocations.total();
+            long cpuBefore = ProcessAllocations.cpuNanos();
             Measurement m = loop.run(scenario, measure);
+            long cpu = ProcessAllocations.cpuNanos() - cpuBefore;
             long allocated = ProcessAllocations.total() - before;
-            say("RESULT " + new Measurement(m.ops(), m.nanos(), m.errors(), allocated, m.latency()).encode());
+            say("RESULT " + new Measurement(m.ops(), m.nanos(), m.errors(), allocated, cpu, m.latency()).encode());
             in.readLine(); // hold the connection until told, so no process leaves while others measure
         }
     }

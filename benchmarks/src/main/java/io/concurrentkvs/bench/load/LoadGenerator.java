@@ -184,6 +184,12 @@ public final class LoadGenerator {
         }
     }
 
+    /** The KVS server process's allocated bytes and CPU nanoseconds so far. */
+    private static long[] serverCounters(Child server) {
+        String[] f = server.expectAfter("alloc", "ALLOC").trim().split(" ");
+        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+    }
+
     /** Runs one scenario in {@code processes} client JVMs at once and adds its row. */
     private Row measure(String title, String system, String target, Scenario scenario, String style, int keys,
             int processes, int inFlight, Child server) {
@@ -198,7 +204,7 @@ public final class LoadGenerator {
             for (Child c : clients) {
                 c.expect("READY", 120 + settings.warmupMs / 1000);
             }
-            long serverBefore = server == null ? 0 : Long.parseLong(server.expectAfter("alloc", "ALLOC"));
+            long[] serverBefore = server == null ? null : serverCounters(server);
             for (Child c : clients) {
                 c.send("GO");
             }
@@ -206,13 +212,15 @@ public final class LoadGenerator {
             for (Child c : clients) {
                 parts.add(Measurement.decode(c.expect("RESULT", 120 + settings.measureMs / 1000)));
             }
-            double serverPerOp = Double.NaN;
+            double serverBytesPerOp = Double.NaN;
+            double serverCpuPerOp = Double.NaN;
             Measurement.Aggregate agg = Measurement.aggregate(parts);
-            if (server != null) {
-                long after = Long.parseLong(server.expectAfter("alloc", "ALLOC"));
-                serverPerOp = agg.ops() == 0 ? Double.NaN : (double) (after - serverBefore) / agg.ops();
+            if (server != null && agg.ops() > 0) {
+                long[] after = serverCounters(server);
+                serverBytesPerOp = (double) (after[0] - serverBefore[0]) / agg.ops();
+                serverCpuPerOp = (double) (after[1] - serverBefore[1]) / agg.ops();
             }
-            Row row = new Row(title, system, agg, serverPerOp);
+            Row row = new Row(title, system, agg, serverBytesPerOp, serverCpuPerOp);
             rows.add(row);
             return row;
         } catch (RuntimeException e) {

@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 
 /**
- * Bytes allocated on the heap by every live thread of this process, and heap occupancy after a GC:
+ * Bytes allocated on the heap by every live thread of this process, its CPU time, and heap occupancy after a GC:
  * HotSpot's per-thread allocation counters ({@code com.sun.management.ThreadMXBean}) summed. Threads that
  * ended in between are missed, which is why callers take both readings while the same threads live.
  */
@@ -12,7 +12,15 @@ final class ProcessAllocations {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private ProcessAllocations() {}
+
+    /** CPU time this process has used so far, all threads, in nanoseconds. */
+    static long cpuNanos() {
+        return OS.getProcessCpuTime();
+    }
 
     static long total() {
         long sum = 0;

@@ -20,9 +20,9 @@ final class Report {
 
     String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-40s %-10s %5s %9s %9s %9s %9s %9s %12s %7s %14s%n", "scenario",
+        sb.append(String.format(Locale.ROOT, "%-40s %-10s %5s %9s %9s %9s %9s %9s %12s %7s %14s %14s%n", "scenario",
                 "system", "procs", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "ops/s", "errors",
-                "alloc B/op c/s"));
+                "alloc B/op c/s", "cpu ns/op c/s"));
         String previous = null;
         for (Row r : rows) {
             if (previous != null && !previous.equals(r.scenario())) {
@@ -32,12 +32,13 @@ final class Report {
             Measurement.Aggregate a = r.result();
             Histogram h = a.latency();
             boolean lat = h.getTotalCount() > 0;
-            sb.append(String.format(Locale.ROOT, "%-40s %-10s %5d %9s %9s %9s %9s %9s %12s %7d %14s%n", r.scenario(),
+            sb.append(String.format(Locale.ROOT, "%-40s %-10s %5d %9s %9s %9s %9s %9s %12s %7d %14s %14s%n", r.scenario(),
                     r.system(), a.processes(), lat ? us(h.getValueAtPercentile(50)) : "-",
                     lat ? us(h.getValueAtPercentile(90)) : "-", lat ? us(h.getValueAtPercentile(99)) : "-",
                     lat ? us(h.getValueAtPercentile(99.9)) : "-", lat ? us(h.getMaxValue()) : "-",
                     String.format(Locale.ROOT, "%,.0f", a.opsPerSecond()), a.errors(),
-                    bytes(a.clientBytesPerOp()) + "/" + bytes(r.serverBytesPerOp())));
+                    bytes(a.clientBytesPerOp()) + "/" + bytes(r.serverBytesPerOp()),
+                    bytes(a.clientCpuNanosPerOp()) + "/" + bytes(r.serverCpuNanosPerOp())));
         }
         return sb.toString();
     }

@@ -39,7 +39,7 @@ final class ScenarioLoop {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Runs {@code scenario} for {@code nanos}; the result's allocation field is left 0 for the caller. */
+    /** Runs {@code scenario} for {@code nanos}; the result's allocation and CPU fields are left 0 for the caller. */
     Measurement run(Scenario scenario, long nanos) {
         switch (scenario) {
             case SYNC_GET:
@@ -78,7 +78,7 @@ final class ScenarioLoop {
             latency.recordValue(now - t0);
             ops++;
         }
-        return new Measurement(ops, now - start, errors, 0, latency);
+        return new Measurement(ops, now - start, errors, 0, 0, latency);
     }
 
     private Measurement pipelined(long nanos, int setPercent) {
@@ -112,7 +112,7 @@ final class ScenarioLoop {
         while (outstanding.get() > 0) {
             Thread.yield();
         }
-        return new Measurement(done, elapsed, errors.get(), 0, recorder.getIntervalHistogram());
+        return new Measurement(done, elapsed, errors.get(), 0, 0, recorder.getIntervalHistogram());
     }
 
     private Measurement batches(Scenario scenario, long nanos) {
@@ -136,7 +136,7 @@ final class ScenarioLoop {
                 ops += store.getAll(batchKeys, inFlight);
             }
         }
-        return new Measurement(ops, System.nanoTime() - start, 0, 0, Measurement.newHistogram());
+        return new Measurement(ops, System.nanoTime() - start, 0, 0, 0, Measurement.newHistogram());
     }
 
     /** Writes keys {@code 0..count-1} once, pipelined, untimed (a blocking loop where nothing pipelines). */

@@ -33,17 +33,19 @@ class HarnessSanityTest {
 
     @Test
     void measurementsSurviveTheTripAndAggregateAsSums() {
-        Measurement a = new Measurement(1_000, 1_000_000_000L, 0, 5_000, Measurement.newHistogram());
+        Measurement a = new Measurement(1_000, 1_000_000_000L, 0, 5_000, 700_000, Measurement.newHistogram());
         a.latency().recordValue(1_200);
         a.latency().recordValue(90_000);
         Measurement copy = Measurement.decode(a.encode());
         assertThat(copy.ops()).isEqualTo(1_000);
+        assertThat(copy.cpuNanos()).isEqualTo(700_000);
         assertThat(copy.latency().getTotalCount()).isEqualTo(2);
         assertThat(copy.latency().getMaxValue()).isBetween(89_900L, 90_100L);
 
         Measurement.Aggregate agg = Measurement.aggregate(List.of(a, copy));
         assertThat(agg.opsPerSecond()).isEqualTo(2_000.0);
         assertThat(agg.clientBytesPerOp()).isEqualTo(5.0);
+        assertThat(agg.clientCpuNanosPerOp()).isEqualTo(700.0);
         assertThat(agg.latency().getTotalCount()).isEqualTo(4);
     }
 }
