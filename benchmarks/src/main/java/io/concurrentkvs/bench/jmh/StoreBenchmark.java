@@ -1,6 +1,5 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.server.ByteKey;
 import io.concurrentkvs.core.internal.server.ConcurrentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -22,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The server's map choice: {@link StripedLockStore} (hash maps behind 16 locks, the C++ original's
- * design) against the server's {@link ConcurrentStore} (a {@link ConcurrentHashMap} keyed by a wrapper
- * over the bytes with a cached hash, one allocated per call), both 90% get / 10% set over 100k entries of 12-byte keys and
- * 100-byte values. Two threads by default (the server's worker count on this machine is 1, but a
+ * design) against the server's {@link ConcurrentStore} (a {@link ConcurrentHashMap} whose keys of up to
+ * 16 bytes are inline in the key object), both 90% get / 10% set over 100k entries of 12-byte keys and
+ * 100-byte values. The {@code separate} variant is the store's previous layout, a
+ * {@code ConcurrentHashMap<ByteKey, byte[]>} (a wrapper and a key array per entry). Two threads by default (the server's worker count on this machine is 1, but a
  * 4-core host gets 2 and more): override with {@code -t 1} or {@code -t 4}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -42,6 +42,7 @@ public class StoreBenchmark {
 
     StripedLockStore striped;
     ConcurrentStore store;
+    ConcurrentHashMap<ByteKey, byte[]> separate;
     byte[][] keys;
     final byte[] value = new byte[100];
 
@@ -49,11 +50,13 @@ public class StoreBenchmark {
     public void setUp() {
         striped = new StripedLockStore(stripes);
         store = new ConcurrentStore(stripes);
+        separate = new ConcurrentHashMap<>(1024, 0.75f, stripes);
         keys = new byte[KEYS][];
         for (int i = 0; i < KEYS; i++) {
             keys[i] = String.format("kxx%09d", i).getBytes(StandardCharsets.US_ASCII);
             striped.set(keys[i], value);
             store.set(keys[i], value);
+            separate.put(new ByteKey(keys[i]), value);
         }
     }
 
@@ -82,6 +85,35 @@ public class StoreBenchmark {
             return key;
         }
         return store.get(key);
+    }
+
+    @Benchmark
+    public Object separateMix(Rnd r) {
+        byte[] key = keys[r.random.nextInt(KEYS)];
+        if (r.random.nextInt(10) == 0) {
+            separate.put(new ByteKey(key.clone()), value.clone());
+            return key;
+        }
+        return separate.get(new ByteKey(key));
+    }
+
+    @Benchmark
+    public Object storeSet(Rnd r) {
+        byte[] key = keys[r.random.nextInt(KEYS)];
+        store.set(key.clone(), value.clone());
+        return key;
+    }
+
+    @Benchmark
+    public Object separateSet(Rnd r) {
+        byte[] key = keys[r.random.nextInt(KEYS)];
+        separate.put(new ByteKey(key.clone()), value.clone());
+        return key;
+    }
+
+    @Benchmark
+    public Object separateGet(Rnd r) {
+        return separate.get(new ByteKey(keys[r.random.nextInt(KEYS)]));
     }
 
     @Benchmark

@@ -1,6 +1,5 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.server.ByteKey;
 import java.util.HashMap;
 
 /**

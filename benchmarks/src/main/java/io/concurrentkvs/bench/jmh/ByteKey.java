@@ -1,16 +1,16 @@
-package io.concurrentkvs.core.internal.server;
+package io.concurrentkvs.bench.jmh;
 
 import java.util.Arrays;
 
 /**
- * A map key over a byte array, with its hash computed once. Immutable: the array must not be modified
- * after construction. Thread-safe.
+ * A map key over a byte array, with its hash computed once: the key of {@link StripedLockStore}'s maps.
+ * Immutable: the array must not be modified after construction. Thread-safe.
  */
-public final class ByteKey {
+final class ByteKey {
     private final byte[] bytes;
     private final int hash;
 
-    public ByteKey(byte[] bytes) {
+    ByteKey(byte[] bytes) {
         this.bytes = bytes;
         this.hash = Arrays.hashCode(bytes);
     }
