@@ -47,7 +47,8 @@ final class StatsReport {
         lines.add("");
         lines.add("errors    " + Formats.count(after.malformedRequests()) + " malformed requests, "
                 + Formats.count(after.staleAnswers()) + " stale answers (client stopped waiting), "
-                + Formats.count(after.skippedSlots()) + " ring slots skipped (producer stalled)");
+                + Formats.count(after.skippedSlots()) + " ring slots skipped (producer stalled), "
+                + Formats.count(after.ringRepairs()) + " ring repairs (region written by another process)");
         lines.add("load      ring depth " + Formats.count(after.ringDepth()) + " queued, "
                 + Formats.count(after.clientsConnected()) + " clients connected ("
                 + Formats.count(after.clientsReclaimed()) + " reclaimed), "
@@ -96,13 +97,13 @@ final class StatsReport {
         lines.add(Formats.count(s.storedEntries()) + " entries stored, " + Formats.count(s.clientsReclaimed())
                 + " dead clients reclaimed, " + Formats.count(s.malformedRequests()) + " malformed requests, "
                 + Formats.count(s.staleAnswers()) + " stale answers, " + Formats.count(s.skippedSlots())
-                + " skipped ring slots");
+                + " skipped ring slots, " + Formats.count(s.ringRepairs()) + " ring repairs");
         return lines;
     }
 
-    /** Requests the server could not serve normally: malformed ones and skipped ring slots. */
+    /** Requests the server could not serve normally (malformed, skipped) and ring repairs. */
     static long errors(KvsStats s) {
-        return s.malformedRequests() + s.skippedSlots();
+        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs();
     }
 
     private static long heartbeatMillis(KvsStats before, KvsStats after) {

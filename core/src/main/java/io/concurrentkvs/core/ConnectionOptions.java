@@ -18,7 +18,10 @@ public final class ConnectionOptions {
     public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofMillis(1000);
     /** Most requests that may wait for a free response slot before calls are refused. */
     public static final int DEFAULT_MAX_WAITING_REQUESTS = 65_536;
-    /** How long a thread blocked on a request's future spins, polling its answer, before parking. */
+    /**
+     * Until how long after a request was made a thread blocked on its future spins, polling the
+     * answer, before parking.
+     */
     public static final Duration DEFAULT_SYNC_SPIN = Duration.ofNanos(50_000);
 
     /**

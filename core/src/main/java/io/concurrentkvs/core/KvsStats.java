@@ -40,6 +40,8 @@ import java.time.Instant;
  * @param malformedRequests requests rejected as malformed
  * @param staleAnswers answers dropped because their client had stopped waiting or gone away
  * @param skippedSlots ring slots skipped because their producer stalled
+ * @param ringRepairs corrupt ring indices or sequences the server repaired (written by a buggy or
+ *     hostile process; see docs/SECURITY.md)
  * @param clientsConnected client-table entries in use
  * @param clientsReclaimed entries reclaimed from dead clients
  * @param storedEntries entries in the store
@@ -70,6 +72,7 @@ public record KvsStats(
         long malformedRequests,
         long staleAnswers,
         long skippedSlots,
+        long ringRepairs,
         long clientsConnected,
         long clientsReclaimed,
         long storedEntries,
@@ -115,6 +118,7 @@ public record KvsStats(
                 r.counter(Counters.MALFORMED_REQUESTS),
                 r.counter(Counters.STALE_ANSWERS),
                 r.counter(Counters.SKIPPED_SLOTS),
+                r.counter(Counters.RING_REPAIRS),
                 r.counter(Counters.CLIENTS_CONNECTED),
                 r.counter(Counters.CLIENTS_RECLAIMED),
                 r.counter(Counters.STORED_ENTRIES),

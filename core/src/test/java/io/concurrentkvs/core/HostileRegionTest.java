@@ -94,13 +94,17 @@ class HostileRegionTest {
     }
 
     @Test
-    void aCorruptedRingHeaderIsRepairedByTheServer() {
+    void aCorruptedRingHeaderIsRepairedByTheServerAndCounted() {
+        assertThat(KvsStats.read(name).ringRepairs()).isZero();
         Region hostile = Region.attach(server.path());
         Memory ring = hostile.ring();
         ring.putLongVolatile(128, 1L << 40);   // consumer index far ahead of the producer
         assertFreshClientIsServed();
+        await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(name).ringRepairs() >= 1);
+        long afterFirst = KvsStats.read(name).ringRepairs();
         ring.putLongVolatile(0, -12345);       // producer index garbage
         assertFreshClientIsServed();
+        await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(name).ringRepairs() > afterFirst);
     }
 
     @Test

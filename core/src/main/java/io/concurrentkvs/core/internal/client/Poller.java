@@ -277,7 +277,8 @@ final class Poller implements Runnable {
                 return;
             }
             if (!s.stillRegistered()) {
-                down(s, "the server dropped this client (it sent no heartbeat for too long)");
+                down(s, "this connection's client-table entry of '" + engine.name + "' is no longer its own: the"
+                        + " server reclaimed it after missed heartbeats, or another process overwrote it");
             }
         }
     }

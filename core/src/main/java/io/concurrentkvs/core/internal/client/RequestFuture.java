@@ -62,14 +62,16 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         if (spinNanos <= 0 || isDone()) {
             return;
         }
-        long start = System.nanoTime();
+        // Measured from when the request was made, which saves reading the clock (~30 ns here) on the
+        // synchronous path; a caller that waits later spins less.
+        long spinDeadline = deadlineNanos - timeoutNanos + spinNanos;
         int polls = 0;
         while (!isDone()) {
             PendingRequest p = pending;
             if (p != null) {
                 engine.tryCompleteFromSlot(p, requestId);
             }
-            if ((++polls & 15) == 0 && System.nanoTime() - start > spinNanos) {
+            if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
                 return;
             }
             Thread.onSpinWait();

@@ -21,7 +21,9 @@ public enum Counters {
     CLIENTS_CONNECTED,
     CLIENTS_RECLAIMED,
     STORED_ENTRIES,
-    RING_DEPTH;
+    RING_DEPTH,
+    /** Corrupt ring indices or sequences the workers repaired (only a buggy or hostile writer causes them). */
+    RING_REPAIRS;
 
     public int offset() {
         return RegionHeaderDescriptor.counterOffset(ordinal());

@@ -58,6 +58,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         long skippedReported = 0;
+        long repairsReported = 0;
         while (true) {
             long index;
             try {
@@ -69,6 +70,10 @@ final class Worker implements Runnable {
             if (consumer.skipped() != skippedReported) {
                 counters.add(Counters.SKIPPED_SLOTS, consumer.skipped() - skippedReported);
                 skippedReported = consumer.skipped();
+            }
+            if (consumer.repairs() != repairsReported) {
+                counters.add(Counters.RING_REPAIRS, consumer.repairs() - repairsReported);
+                repairsReported = consumer.repairs();
             }
             if (index == RingConsumer.EMPTY) {
                 if (stopRequested.getAsBoolean() && ring.depth() == 0) {

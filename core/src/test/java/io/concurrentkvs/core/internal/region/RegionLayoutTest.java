@@ -35,6 +35,7 @@ class RegionLayoutTest {
                 120, 124, 128, 256, 384);
         assertThat(Counters.GETS.offset()).isEqualTo(384);
         assertThat(Counters.RING_DEPTH.offset()).isEqualTo(384 + 8 * 13);
+        assertThat(Counters.RING_REPAIRS.offset()).isEqualTo(384 + 8 * 14);
     }
 
     @Test
