@@ -56,6 +56,15 @@ public final class RingConsumer {
     public long poll() {
         for (int retry = 0; retry < RequestRing.MAX_RETRIES; retry++) {
             long index = ring.consumerIndex();
+            long sequence = ring.sequence(index);
+            if (sequence == index + 1 && index >= 0) {
+                // The fast path reads no producer index: producers keep that cache line to themselves,
+                // instead of every claim taking it back from a consumer polling it (as in JCTools).
+                if (ring.casConsumerIndex(index, index + 1)) {
+                    return index;
+                }
+                continue;
+            }
             long producer = ring.producerIndex();
             if (index < 0 || producer < index
                     || (producer - index > ring.capacity() && ring.consumerIndex() == index)) {
@@ -65,12 +74,7 @@ public final class RingConsumer {
                 repairs++;
                 continue;
             }
-            long sequence = ring.sequence(index);
-            if (sequence == index + 1) {
-                if (ring.casConsumerIndex(index, index + 1)) {
-                    return index;
-                }
-            } else if (producer <= index) {
+            if (producer <= index) {
                 if (sequence != index) {
                     // Unclaimed, yet not free for its producer: a scribbled sequence.
                     checkStall(index, sequence, index);

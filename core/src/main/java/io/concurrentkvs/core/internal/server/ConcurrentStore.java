@@ -34,19 +34,35 @@ public final class ConcurrentStore {
         return map.get(StoreKey.of(key));
     }
 
+    byte[] get(StoreKey key) {
+        return map.get(key);
+    }
+
     /** Inserts or replaces. */
     public void set(byte[] key, byte[] value) {
-        map.put(StoreKey.of(key), value);
+        set(StoreKey.of(key), value);
+    }
+
+    void set(StoreKey key, byte[] value) {
+        map.put(key, value);
     }
 
     /** Inserts only if absent; true if inserted. */
     public boolean post(byte[] key, byte[] value) {
-        return map.putIfAbsent(StoreKey.of(key), value) == null;
+        return post(StoreKey.of(key), value);
+    }
+
+    boolean post(StoreKey key, byte[] value) {
+        return map.putIfAbsent(key, value) == null;
     }
 
     /** Removes; true if the key was present. */
     public boolean del(byte[] key) {
-        return map.remove(StoreKey.of(key)) != null;
+        return del(StoreKey.of(key));
+    }
+
+    boolean del(StoreKey key) {
+        return map.remove(key) != null;
     }
 
     /** Number of entries; an estimate while operations run concurrently. */

@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.server;
 
+import io.concurrentkvs.core.internal.memory.Memory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -16,6 +17,7 @@ import java.util.Arrays;
  */
 abstract class StoreKey {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private StoreKey() {}
 
@@ -32,6 +34,37 @@ abstract class StoreKey {
             return new Inline16(word(bytes, 0, 8), word(bytes, 8, length - 8), length);
         }
         return new Wrapped(bytes);
+    }
+
+    /**
+     * The key of {@code length} bytes at {@code offset} of {@code memory}, read without an intermediate
+     * array when it is kept inline. Reads whole 8-byte words: for a key of up to 16 bytes the memory must
+     * extend to the end of the last word the key touches (a ring slot's payload always does).
+     *
+     * @throws IndexOutOfBoundsException if the words lie outside {@code memory}
+     */
+    static StoreKey read(Memory memory, long offset, int length) {
+        if (length <= 8) {
+            return new Inline8(word(memory, offset, length), length);
+        }
+        if (length <= 16) {
+            return new Inline16(word(memory, offset, 8), word(memory, offset + 8, length - 8), length);
+        }
+        byte[] bytes = new byte[length];
+        memory.getBytes(offset, bytes, 0, length);
+        return new Wrapped(bytes);
+    }
+
+    /** {@code count} (0-8) bytes at {@code offset}, as {@link #word(byte[], int, int)} reads them. */
+    private static long word(Memory memory, long offset, int count) {
+        if (count == 0) {
+            return 0;
+        }
+        long word = memory.getLong(offset);
+        if (BIG_ENDIAN) {
+            word = Long.reverseBytes(word);
+        }
+        return count == 8 ? word : word & ((1L << (count << 3)) - 1);
     }
 
     /** {@code count} (0-8) bytes from {@code from}, little-endian, zero above them. */

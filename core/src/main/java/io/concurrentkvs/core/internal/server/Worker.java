@@ -100,7 +100,7 @@ final class Worker implements Runnable {
         int client;
         int responseSlot;
         int opcode;
-        byte[] key = null;
+        StoreKey key = null;
         byte[] value = null;
         boolean wellFormed;
         try {
@@ -115,8 +115,7 @@ final class Worker implements Runnable {
                     && valueLength >= 0 && valueLength <= maxValueBytes
                     && (valueLength == 0 || Opcodes.carriesValue(opcode));
             if (wellFormed) {
-                key = new byte[keyLength];
-                m.getBytes(slot + PAYLOAD_OFFSET, key, 0, keyLength);
+                key = StoreKey.read(m, slot + PAYLOAD_OFFSET, keyLength);
                 if (Opcodes.carriesValue(opcode)) {
                     value = new byte[valueLength];
                     m.getBytes(slot + PAYLOAD_OFFSET + keyLength, value, 0, valueLength);
