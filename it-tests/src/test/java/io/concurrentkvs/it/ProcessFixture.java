@@ -105,9 +105,18 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
      * @param label names the child in log files and messages; unique within a test
      */
     public Child start(String label, Class<?> mainClass, String... args) {
+        return start(label, List.of(), mainClass, args);
+    }
+
+    /**
+     * Starts {@code mainClass} in a new JVM with {@code jvmOptions} after the defaults (so that, for
+     * example, an {@code -Xmx} given here wins over the default one).
+     */
+    public Child start(String label, List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(CHILD_JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass.getName());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The test's {@code poll} waits while the head slot is claimed but unpublished, as JCTools'
  * {@code MpmcArrayQueue.poll} does; the server's {@link RingConsumer} returns instead and waits outside.
+ * It answers "empty" from a consistent snapshot of both indices (see {@code poll}).
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:1000")
 public class RequestRingLincheckTest {
@@ -52,7 +53,13 @@ public class RequestRingLincheckTest {
                 ring.release(index);
                 return value;
             }
-            if (ring.producerIndex() <= ring.consumerIndex()) {
+            // Empty only if, at one instant, nothing was claimed beyond the consumer index: the consumer
+            // index is the same before and after reading the producer index (it only grows), so it had
+            // that value when the producer index was read. Comparing two reads taken at different
+            // times is not a linearizable emptiness check: a producer can claim and a consumer take in
+            // between, and the queue was never empty.
+            long consumed = ring.consumerIndex();
+            if (ring.producerIndex() <= consumed && ring.consumerIndex() == consumed) {
                 return null;
             }
             Thread.onSpinWait();
