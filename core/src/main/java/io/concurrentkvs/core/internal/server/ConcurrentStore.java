@@ -5,17 +5,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server's map of byte keys to byte values, over a {@link ConcurrentHashMap}.
  *
- * <p>Why not the original's striped locks: the store benchmark (benchmarks module, {@code
- * StoreBenchmark}, numbers in docs/BENCHMARKS.md) served 2× the gets and 3.6× a 90/10 get/set mix with
- * two threads on a {@code ConcurrentHashMap}, which reads without locking and allocates nothing per get
- * beyond the lookup key. The server's {@code stripes} setting is kept (the original's API) as the map's
- * concurrency hint.
+ * <p>Why not the original's striped locks: a {@code ConcurrentHashMap} reads without taking a lock, so
+ * a worker preempted mid-get holds up nobody, and a get allocates nothing beyond the lookup key (which
+ * escape analysis usually removes). The store benchmark (benchmarks module, {@code StoreBenchmark},
+ * numbers in docs/BENCHMARKS.md) compares both. The server's {@code stripes} setting is kept (the
+ * original's API) as the map's concurrency hint.
  *
  * <p>Keys of up to 16 bytes are kept inline in their map key ({@link StoreKey}): 24 bytes less per entry
  * for an 8-byte key than a wrapper around a key array (docs/BENCHMARKS.md, heap per entry).
  *
  * <p>Keys and values are stored as given (the caller hands them over and must not modify them), and a
- * stored value is never modified, so readers may copy it out without holding anything. Thread safety: all methods may be called from any thread.
+ * stored value is never modified, so readers may copy it out without holding anything. Thread safety:
+ * all methods may be called from any thread.
  */
 public final class ConcurrentStore {
     private final ConcurrentHashMap<StoreKey, byte[]> map;

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * The key of a {@link ConcurrentStore} entry. Keys of up to 16 bytes, the common case, keep their bytes
- * inline in the key object as one or two {@code long} fields; longer keys wrap a copy of their bytes.
+ * inline in the key object as one or two {@code long} fields; longer keys wrap their byte array.
  *
  * <p>Why: with compressed oops, a wrapper plus a {@code byte[8]} costs 48 bytes per entry, an inline
  * key of up to 8 bytes 24 and one of up to 16 bytes 32, and comparing inline keys touches no second
@@ -23,7 +23,7 @@ abstract class StoreKey {
 
     /**
      * The key for {@code bytes}. A key of more than 16 bytes keeps the array: it must not be modified
-     * afterwards (the server's worker copies every key out of the ring into a fresh array).
+     * afterwards.
      */
     static StoreKey of(byte[] bytes) {
         int length = bytes.length;
