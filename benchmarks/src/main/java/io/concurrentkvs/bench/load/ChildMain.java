@@ -113,6 +113,8 @@ public final class ChildMain {
                 return new RedisStoreClient(Integer.parseInt(target));
             case "chronicle":
                 return new ChronicleStoreClient(new File(target), keys);
+            case "harness":
+                return new InstantStoreClient();
             default:
                 throw new IllegalArgumentException("unknown system " + system);
         }

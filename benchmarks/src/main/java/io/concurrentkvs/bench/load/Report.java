@@ -66,6 +66,11 @@ final class Report {
                 sb.append(String.format(Locale.ROOT, " throughput %s%n",
                         times(kvs.result().opsPerSecond() / other.result().opsPerSecond())));
             }
+            Row harness = e.getValue().get("harness");
+            if (harness != null) {
+                sb.append(String.format(Locale.ROOT, "%-40s kvs vs harness   throughput %s of the harness's own ceiling%n",
+                        e.getKey(), times(kvs.result().opsPerSecond() / harness.result().opsPerSecond())));
+            }
         }
         sb.append("(latency: peer's time / ours, so >1x means we are faster; throughput: ours / peer's)\n");
         return sb.toString();

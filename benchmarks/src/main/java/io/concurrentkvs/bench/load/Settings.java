@@ -24,7 +24,7 @@ final class Settings {
     String serverIdle = "busy";
     String poller = "";
     List<Integer> clientCounts = List.of(1, 2, 4);
-    Set<String> systems = Set.of("kvs", "redis", "chronicle");
+    Set<String> systems = Set.of("kvs", "redis", "chronicle", "harness");
     Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
     boolean extras = true;
     int redisPort;
@@ -82,7 +82,7 @@ final class Settings {
 
     static String usage() {
         return "options: --quick --warmup-ms N --measure-ms N --keys N --large-keys N (0: skip) --inflight N "
-                + "--window N --mix-inflight N --workers N --server-idle busy|balanced|yielding --poller IDLE --clients 1,2,4 --systems kvs,redis,chronicle "
+                + "--window N --mix-inflight N --workers N --server-idle busy|balanced|yielding --poller IDLE --clients 1,2,4 --systems kvs,redis,chronicle,harness "
                 + "--only sync-get,sync-set,async-get,set-all,get-all,mix --no-extras --redis-port P "
                 + "--work-dir DIR --jfr DIR";
     }
