@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Runs one {@link Scenario} against a {@link StoreClient} for a given time and measures it. The same code
@@ -17,7 +16,7 @@ import org.HdrHistogram.Recorder;
  * semaphore: a sender that found the window full yields instead of parking, because on a 2-core machine
  * a park costs tens of microseconds of wake-up and the completing thread needs the core we would spin
  * on. Latency of a pipelined request is measured from just before it is sent to its completion, on the
- * completing thread, through a wait-free {@link Recorder}.
+ * completing thread, by a {@link PipelineWindow}.
  */
 final class ScenarioLoop {
     /** Elements per batch stream; large enough that stream set-up is noise. */
@@ -82,37 +81,25 @@ final class ScenarioLoop {
     }
 
     private Measurement pipelined(long nanos, int setPercent) {
-        Recorder recorder = new Recorder(1, 60_000_000_000L, 3);
-        AtomicInteger outstanding = new AtomicInteger();
-        AtomicLong completed = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        PipelineWindow window = new PipelineWindow();
         long start = System.nanoTime();
         long deadline = start + nanos;
         while (System.nanoTime() < deadline) {
-            if (outstanding.get() >= inFlight) {
+            if (window.outstanding() >= inFlight) {
                 Thread.yield();
                 continue;
             }
             byte[] key = keys[random.nextInt(keySpace)];
             boolean set = setPercent > 0 && random.nextInt(100) < setPercent;
-            outstanding.incrementAndGet();
+            window.sending();
             long t0 = System.nanoTime();
-            (set ? store.setAsync(key, value) : store.getAsync(key)).whenComplete((answer, error) -> {
-                recorder.recordValue(System.nanoTime() - t0);
-                if (error != null) {
-                    errors.incrementAndGet();
-                }
-                completed.incrementAndGet();
-                outstanding.decrementAndGet();
-            });
+            window.track(set ? store.setAsync(key, value) : store.getAsync(key), t0);
         }
         // Count only what completed inside the window, but drain the rest before the next phase.
-        long done = completed.get();
+        long done = window.completed();
         long elapsed = System.nanoTime() - start;
-        while (outstanding.get() > 0) {
-            Thread.yield();
-        }
-        return new Measurement(done, elapsed, errors.get(), 0, 0, recorder.getIntervalHistogram());
+        window.awaitDrained();
+        return new Measurement(done, elapsed, window.errors(), 0, 0, window.latencies());
     }
 
     private Measurement batches(Scenario scenario, long nanos) {
