@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -134,25 +132,17 @@ final class ScenarioLoop {
             }
             return;
         }
-        AtomicInteger outstanding = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
+        PipelineWindow window = new PipelineWindow();
         for (byte[] key : keys) {
-            while (outstanding.get() >= inFlight) {
+            while (window.outstanding() >= inFlight) {
                 Thread.yield();
             }
-            outstanding.incrementAndGet();
-            store.setAsync(key, value).whenComplete((a, e) -> {
-                if (e != null) {
-                    errors.incrementAndGet();
-                }
-                outstanding.decrementAndGet();
-            });
+            window.sending();
+            window.track(store.setAsync(key, value), System.nanoTime());
         }
-        while (outstanding.get() > 0) {
-            Thread.yield();
-        }
-        if (errors.get() > 0) {
-            throw new IllegalStateException(errors.get() + " writes failed while loading");
+        window.awaitDrained();
+        if (window.errors() > 0) {
+            throw new IllegalStateException(window.errors() + " writes failed while loading");
         }
     }
 }
