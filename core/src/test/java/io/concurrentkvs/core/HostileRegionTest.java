@@ -85,9 +85,14 @@ class HostileRegionTest {
         writer.publish(1, 1_000, 0, 1, 0);                   // client index out of range
         writer.publish(1, 0, 1_000_000, 1, 0);               // response slot out of range
         writer.publish(1, -1, -1, 1, 0);                     // negative indices
+        writer.publishHeader(0, 0, 0, 0);                    // a batch of no requests
+        writer.publishHeader(0, 0, -3, 64);                  // a negative request count
+        writer.publishHeader(0, 0, 1 << 20, 64);             // more requests than a slot can hold
+        writer.publishHeader(0, 0, 2, 1 << 30);              // records longer than the slot
+        writer.publishHeader(0, 0, 3, -8);                   // a negative payload length
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             KvsStats stats = KvsStats.read(name);
-            return stats.malformedRequests() + stats.staleAnswers() >= 7;
+            return stats.malformedRequests() + stats.staleAnswers() >= 12;
         });
         assertThat(server.isRunning()).isTrue();
         assertFreshClientIsServed();

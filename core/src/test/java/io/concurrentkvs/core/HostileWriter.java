@@ -2,10 +2,12 @@ package io.concurrentkvs.core;
 
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
+import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Region;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 
-/** Publishes hand-crafted (usually malformed) requests into a region's ring, as a buggy client would. */
+/** Publishes hand-crafted (usually malformed) batches into a region's ring, as a buggy client would. */
 final class HostileWriter {
     private final RequestRing ring;
 
@@ -13,18 +15,32 @@ final class HostileWriter {
         this.ring = new RequestRing(region.ring(), region.geometry().ringCapacity(), region.geometry().ringSlotSize());
     }
 
+    /** Publishes a batch of one request whose record claims the given lengths, with no bytes behind them. */
     void publish(int opcode, int client, int responseSlot, int keyLength, int valueLength) {
         long index;
         do {
             index = ring.claim(client);
         } while (index == RequestRing.FULL);
+        Memory m = ring.memory();
         long slot = ring.slotOffset(index);
-        ring.memory().putLong(slot + REQUEST_ID_OFFSET, 1);
-        ring.memory().putInt(slot + RESPONSE_SLOT_OFFSET, responseSlot);
-        ring.memory().putInt(slot + CLIENT_INDEX_OFFSET, client);
-        ring.memory().putInt(slot + OPCODE_OFFSET, opcode);
-        ring.memory().putInt(slot + KEY_LENGTH_OFFSET, keyLength);
-        ring.memory().putInt(slot + VALUE_LENGTH_OFFSET, valueLength);
+        long record = slot + PAYLOAD_OFFSET;
+        m.putInt(record + RECORD_OPCODE_OFFSET, opcode);
+        m.putInt(record + RECORD_KEY_LENGTH_OFFSET, keyLength);
+        m.putInt(record + RECORD_VALUE_LENGTH_OFFSET, valueLength);
+        BatchFormat.putHeader(m, slot, 1, client, responseSlot, 1, record + MIN_RECORD_LENGTH);
+        ring.publish(index);
+    }
+
+    /** Publishes a batch header of {@code count} requests and {@code payloadLength} bytes of zeroed records. */
+    void publishHeader(int client, int firstSlot, int count, int payloadLength) {
+        long index;
+        do {
+            index = ring.claim(client);
+        } while (index == RequestRing.FULL);
+        Memory m = ring.memory();
+        long slot = ring.slotOffset(index);
+        m.setMemory(slot + PAYLOAD_OFFSET, ring.slotSize() - PAYLOAD_OFFSET, (byte) 0);
+        BatchFormat.putHeader(m, slot, 1, client, firstSlot, count, slot + PAYLOAD_OFFSET + payloadLength);
         ring.publish(index);
     }
 }

@@ -10,7 +10,10 @@ import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.region.ServerIdentity;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
+import io.concurrentkvs.core.internal.memory.Memory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A region with no worker threads: the test plays the server, taking requests and answering them by
@@ -41,32 +44,41 @@ final class ManualServer implements AutoCloseable {
         region.writeHeartbeat(System.nanoTime());
     }
 
-    /** A request taken from the ring. */
-    record Taken(long requestId, int client, int slot, int opcode) {}
+    /** A batch taken from the ring: its id, client, run of response slots, and its requests' opcodes. */
+    record Taken(long batchId, int client, int first, int count, List<Integer> opcodes) {}
 
-    /** The next request, or null if none is published. */
+    /** The next batch, or null if none is published. */
     Taken take() {
         beat();
         long index = consumer.poll();
         if (index == RingConsumer.EMPTY) {
             return null;
         }
-        long offset = ring.slotOffset(index);
-        Taken taken = new Taken(ring.memory().getLong(offset + REQUEST_ID_OFFSET),
-                ring.memory().getInt(offset + CLIENT_INDEX_OFFSET), ring.memory().getInt(offset + RESPONSE_SLOT_OFFSET),
-                ring.memory().getInt(offset + OPCODE_OFFSET));
+        Memory m = ring.memory();
+        long slot = ring.slotOffset(index);
+        int count = m.getInt(slot + REQUEST_COUNT_OFFSET);
+        List<Integer> opcodes = new ArrayList<>();
+        long at = slot + PAYLOAD_OFFSET;
+        for (int i = 0; i < count; i++) {
+            opcodes.add(m.getInt(at + RECORD_OPCODE_OFFSET));
+            at += recordLength(m.getInt(at + RECORD_KEY_LENGTH_OFFSET), m.getInt(at + RECORD_VALUE_LENGTH_OFFSET));
+        }
+        Taken taken = new Taken(m.getLong(slot + BATCH_ID_OFFSET), m.getInt(slot + CLIENT_INDEX_OFFSET),
+                m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET), count, List.copyOf(opcodes));
         ring.release(index);
         return taken;
     }
 
-    /** Answers as a worker would; false if the client no longer waits for this request. */
+    /** Answers every request of the batch with {@code status} as a worker would; false if the client no longer waits. */
     boolean answer(Taken t, int status, byte[] value) {
-        if (!responses.beginAnswer(t.client(), t.slot(), t.requestId())) {
+        if (!responses.beginAnswer(t.client(), t.first(), t.batchId())) {
             return false;
         }
-        responses.writeAnswer(t.client(), t.slot(), status, value);
-        responses.publishAnswer(t.client(), t.slot(), t.requestId());
-        return true;
+        long at = responses.firstAnswer(t.client(), t.first());
+        for (int i = 0; i < t.count(); i++) {
+            at = responses.putAnswer(t.client(), t.first(), t.count(), at, status, value);
+        }
+        return responses.publishAnswers(t.client(), t.first(), t.batchId(), t.count(), at);
     }
 
     void stop() {

@@ -85,8 +85,15 @@ class RequestLifecycleTest {
         for (int i = 0; i < futures.length; i++) {
             futures[i] = client.del("k" + i);
         }
-        for (int i = 0; i < futures.length; i++) {
-            server.answer(awaitRequest(), ResponseStatus.FALSE, null);
+        // Requests queued together travel in one batch: answer batches until every request is answered.
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures);
+        ManualServer.Taken[] taken = new ManualServer.Taken[1];
+        while (!all.isDone()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> all.isDone() || (taken[0] = server.take()) != null);
+            if (taken[0] != null) {
+                server.answer(taken[0], ResponseStatus.FALSE, null);
+                taken[0] = null;
+            }
         }
         for (CompletableFuture<?> f : futures) {
             assertThat(f.join()).isEqualTo(Boolean.FALSE);

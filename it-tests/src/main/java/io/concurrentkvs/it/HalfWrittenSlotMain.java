@@ -1,14 +1,14 @@
 package io.concurrentkvs.it;
 
-import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.OPCODE_OFFSET;
-import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.REQUEST_ID_OFFSET;
 
 import io.concurrentkvs.core.internal.client.ClientTable;
 import io.concurrentkvs.core.internal.client.RequestIds;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.ring.Opcodes;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.RequestRing;
+import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import java.nio.file.Path;
 
 /**
@@ -39,8 +39,11 @@ public final class HalfWrittenSlotMain {
             Thread.onSpinWait();
         }
         long slot = ring.slotOffset(index);
-        ring.memory().putLong(slot + REQUEST_ID_OFFSET, RequestIds.of(registration.generation(), 1));
-        ring.memory().putInt(slot + OPCODE_OFFSET, Opcodes.SET);
+        // Half a batch: one record and a header, never published.
+        long end = BatchFormat.putRecord(ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET,
+                new byte[] {'h'}, new byte[] {'v'});
+        BatchFormat.putHeader(ring.memory(), slot, RequestIds.of(registration.generation(), 1), registration.index(), 0,
+                1, end);
         Stdin stdin = Stdin.start();
         Stdin.report("CLAIMED index=" + index + " client=" + registration.index());
         while (!stdin.next().equals(Stdin.EOF)) {

@@ -119,7 +119,7 @@ public final class ScribblerMain {
         scribbles++;
     }
 
-    /** Claims a ring index like a client and publishes a request with hostile fields. */
+    /** Claims a ring index like a client and publishes a batch with hostile fields. */
     private void publishCrafted() {
         int client = random.nextBoolean() ? random.nextInt(8) : hostileInt();
         // Claim gives up on a full or corrupted ring; a hostile writer then just tries again later.
@@ -129,15 +129,26 @@ public final class ScribblerMain {
         }
         Memory m = ring.memory();
         long slot = ring.slotOffset(index);
-        m.putLong(slot + REQUEST_ID_OFFSET, random.nextBoolean() ? random.nextLong() : random.nextLong(1 << 20));
-        m.putInt(slot + CLIENT_INDEX_OFFSET, client);
-        m.putInt(slot + RESPONSE_SLOT_OFFSET, random.nextBoolean() ? random.nextInt(16) : hostileInt());
-        m.putInt(slot + OPCODE_OFFSET, random.nextBoolean() ? 1 + random.nextInt(4) : hostileInt());
-        m.putInt(slot + KEY_LENGTH_OFFSET, random.nextBoolean() ? random.nextInt(64) : hostileInt());
-        m.putInt(slot + VALUE_LENGTH_OFFSET, random.nextBoolean() ? random.nextInt(128) : hostileInt());
         byte[] payload = new byte[ring.slotSize() - PAYLOAD_OFFSET];
         random.nextBytes(payload);
         m.putBytes(slot + PAYLOAD_OFFSET, payload, 0, payload.length);
+        int count = random.nextBoolean() ? 1 + random.nextInt(8) : hostileInt();
+        long at = slot + PAYLOAD_OFFSET;
+        for (int i = 0; i < Math.min(count, 8) && at + MIN_RECORD_LENGTH <= slot + ring.slotSize(); i++) {
+            m.putInt(at + RECORD_OPCODE_OFFSET, random.nextBoolean() ? 1 + random.nextInt(4) : hostileInt());
+            int keyLength = random.nextBoolean() ? random.nextInt(16) : hostileInt();
+            int valueLength = random.nextBoolean() ? random.nextInt(32) : hostileInt();
+            m.putInt(at + RECORD_KEY_LENGTH_OFFSET, keyLength);
+            m.putInt(at + RECORD_VALUE_LENGTH_OFFSET, valueLength);
+            at += keyLength >= 0 && valueLength >= 0 && keyLength < 64 && valueLength < 64
+                    ? recordLength(keyLength, valueLength) : MIN_RECORD_LENGTH;
+        }
+        int payloadLength = random.nextBoolean() ? (int) (at - slot - PAYLOAD_OFFSET) : hostileInt();
+        m.putLong(slot + BATCH_ID_OFFSET, random.nextBoolean() ? random.nextLong() : random.nextLong(1 << 20));
+        m.putInt(slot + CLIENT_INDEX_OFFSET, client);
+        m.putInt(slot + FIRST_RESPONSE_SLOT_OFFSET, random.nextBoolean() ? random.nextInt(16) : hostileInt());
+        m.putInt(slot + REQUEST_COUNT_OFFSET, count);
+        m.putInt(slot + PAYLOAD_LENGTH_OFFSET, payloadLength);
         ring.publish(index);
         crafted++;
     }

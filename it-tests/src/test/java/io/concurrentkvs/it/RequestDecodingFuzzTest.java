@@ -17,9 +17,11 @@ import io.concurrentkvs.core.internal.client.ResponseStatus;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Seeded fuzzing of request decoding: random request slots, mostly hostile, published through the real
+ * Seeded fuzzing of request decoding: random batches of one request, mostly hostile, published through the real
  * ring into a real server, with an oracle that predicts from {@code docs/PROTOCOL.md} alone what the
  * server must do with each one: which counter it increments, what it stores, and what it answers into an
  * armed response slot.
@@ -144,9 +146,6 @@ class RequestDecodingFuzzTest {
                     checkAnswer(r);
                 }
             }
-            for (int s = 0; s < SLOTS; s++) {
-                responses.free(me.index(), s);
-            }
             sent += requests.size();
             return requests.size();
         }
@@ -191,6 +190,7 @@ class RequestDecodingFuzzTest {
             return b;
         }
 
+        /** Publishes {@code r} as a batch of one request answered in the run of one slot {@code r.slot}. */
         private void publish(Request r) {
             if (r.armed) {
                 responses.arm(me.index(), r.slot, r.requestId);
@@ -201,20 +201,20 @@ class RequestDecodingFuzzTest {
             }
             long slot = ring.slotOffset(index);
             var m = ring.memory();
-            m.putLong(slot + REQUEST_ID_OFFSET, r.requestId);
-            m.putInt(slot + CLIENT_INDEX_OFFSET, r.client);
-            m.putInt(slot + RESPONSE_SLOT_OFFSET, r.slot);
-            m.putInt(slot + OPCODE_OFFSET, r.opcode);
-            m.putInt(slot + KEY_LENGTH_OFFSET, r.keyLength);
-            m.putInt(slot + VALUE_LENGTH_OFFSET, r.valueLength);
-            // The payload area is filled whatever the lengths say: bytes beyond them must be ignored.
+            // The whole payload area is filled, whatever the lengths say: bytes beyond them must be ignored.
             byte[] payload = new byte[ring.slotSize() - PAYLOAD_OFFSET];
             random.nextBytes(payload);
-            System.arraycopy(r.key, 0, payload, 0, Math.min(r.key.length, payload.length));
+            ByteBuffer record = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+            record.putInt(RECORD_OPCODE_OFFSET, r.opcode);
+            record.putInt(RECORD_KEY_LENGTH_OFFSET, r.keyLength);
+            record.putInt(RECORD_VALUE_LENGTH_OFFSET, r.valueLength);
+            int keyAt = RECORD_HEADER_LENGTH;
+            System.arraycopy(r.key, 0, payload, keyAt, Math.min(r.key.length, payload.length - keyAt));
             if (r.value != null && r.keyLength >= 0 && r.keyLength <= MAX_KEY) {
-                System.arraycopy(r.value, 0, payload, r.keyLength, r.value.length);
+                System.arraycopy(r.value, 0, payload, keyAt + r.keyLength, r.value.length);
             }
             m.putBytes(slot + PAYLOAD_OFFSET, payload, 0, payload.length);
+            BatchFormat.putHeader(m, slot, r.requestId, r.client, r.slot, 1, slot + PAYLOAD_OFFSET + payload.length);
             assertThat(ring.publish(index)).isTrue();
             r.payload = payload;
             predict(r);
@@ -225,19 +225,24 @@ class RequestDecodingFuzzTest {
             boolean wellFormed = Opcodes.isValid(r.opcode) && r.keyLength >= 0 && r.keyLength <= MAX_KEY
                     && r.valueLength >= 0 && r.valueLength <= MAX_VALUE
                     && (r.valueLength == 0 || Opcodes.carriesValue(r.opcode));
-            boolean deliverable = r.client == me.index() && r.slot >= 0 && r.slot < SLOTS
-                    && RequestIds.generation(r.requestId) == me.generation();
+            boolean answerable = r.client >= 0 && r.client < CLIENTS && r.slot >= 0 && r.slot < SLOTS;
+            if (!answerable) {
+                count("malformed"); // a batch whose answers have nowhere to go
+                return;
+            }
+            boolean deliverable = r.client == me.index() && RequestIds.generation(r.requestId) == me.generation();
             if (!deliverable) {
-                count(wellFormed ? "stale" : "malformed");
+                count("stale");
                 return;
             }
             if (!wellFormed) {
                 count("malformed");
                 r.expectedStatus = ResponseStatus.MALFORMED;
             } else {
-                ByteBuffer key = ByteBuffer.wrap(Arrays.copyOfRange(r.payload, 0, r.keyLength));
+                int keyAt = RECORD_HEADER_LENGTH;
+                ByteBuffer key = ByteBuffer.wrap(Arrays.copyOfRange(r.payload, keyAt, keyAt + r.keyLength));
                 byte[] value = Opcodes.carriesValue(r.opcode)
-                        ? Arrays.copyOfRange(r.payload, r.keyLength, r.keyLength + r.valueLength) : null;
+                        ? Arrays.copyOfRange(r.payload, keyAt + r.keyLength, keyAt + r.keyLength + r.valueLength) : null;
                 switch (r.opcode) {
                     case Opcodes.GET -> {
                         count("gets");
@@ -285,10 +290,15 @@ class RequestDecodingFuzzTest {
             }
             assertThat(responses.ticketOf(me.index(), r.slot)).as("ticket of %s", r)
                     .isEqualTo(ResponseSlotDescriptor.ticket(r.requestId, ResponseSlotDescriptor.TICKET_DONE));
-            assertThat(responses.status(me.index(), r.slot)).as("status of %s", r).isEqualTo(r.expectedStatus);
+            int[] status = new int[1];
+            byte[][] value = new byte[1][];
+            assertThat(responses.readAnswers(me.index(), r.slot, 1, (i, s, v) -> {
+                status[0] = s;
+                value[0] = v;
+            })).as("answers of %s readable", r).isTrue();
+            assertThat(status[0]).as("status of %s", r).isEqualTo(r.expectedStatus);
             if (r.expectedStatus == ResponseStatus.FOUND) {
-                int length = responses.valueLength(me.index(), r.slot);
-                assertThat(responses.readValue(me.index(), r.slot, length)).as("value of %s", r).isEqualTo(r.expectedValue);
+                assertThat(value[0]).as("value of %s", r).isEqualTo(r.expectedValue);
             }
             answersChecked++;
         }

@@ -1,6 +1,8 @@
 package io.concurrentkvs.bench.jmh;
 
 import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
+import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
@@ -22,8 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The request ring over native memory, as the server and clients use it: claim, write a 16-byte key and
- * a 100-byte value, publish; poll, read, release.
+ * The request ring over native memory with batches of one request: claim, write a record of a 16-byte
+ * key and a 100-byte value and the batch header, publish; poll, read, release.
  *
  * <ul>
  *   <li>{@code single}: one thread offers then takes (the uncontended cost of the four CAS/ordered
@@ -84,10 +86,8 @@ public class RingBenchmark {
             return false;
         }
         long slot = ring.slotOffset(index);
-        ring.memory().putInt(slot + RequestRingDescriptor.KEY_LENGTH_OFFSET, key.length);
-        ring.memory().putInt(slot + RequestRingDescriptor.VALUE_LENGTH_OFFSET, value.length);
-        ring.memory().putBytes(slot + RequestRingDescriptor.PAYLOAD_OFFSET, key, 0, key.length);
-        ring.memory().putBytes(slot + RequestRingDescriptor.PAYLOAD_OFFSET + key.length, value, 0, value.length);
+        long end = BatchFormat.putRecord(ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET, key, value);
+        BatchFormat.putHeader(ring.memory(), slot, 1, 1, 0, 1, end);
         return ring.publish(index);
     }
 
@@ -97,9 +97,10 @@ public class RingBenchmark {
             return -1;
         }
         long slot = ring.slotOffset(index);
-        int keyLength = ring.memory().getInt(slot + RequestRingDescriptor.KEY_LENGTH_OFFSET);
-        ring.memory().getBytes(slot + RequestRingDescriptor.PAYLOAD_OFFSET, c.key, 0, 16);
-        ring.memory().getBytes(slot + RequestRingDescriptor.PAYLOAD_OFFSET + 16, c.value, 0, 100);
+        long record = slot + RequestRingDescriptor.PAYLOAD_OFFSET;
+        int keyLength = ring.memory().getInt(record + RequestRingDescriptor.RECORD_KEY_LENGTH_OFFSET);
+        ring.memory().getBytes(record + RequestRingDescriptor.RECORD_HEADER_LENGTH, c.key, 0, 16);
+        ring.memory().getBytes(record + RequestRingDescriptor.RECORD_HEADER_LENGTH + 16, c.value, 0, 100);
         ring.release(index);
         return keyLength;
     }

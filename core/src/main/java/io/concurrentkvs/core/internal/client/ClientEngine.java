@@ -1,8 +1,5 @@
 package io.concurrentkvs.core.internal.client;
 
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.TICKET_DONE;
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.ticket;
-
 import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
@@ -10,7 +7,8 @@ import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
-import io.concurrentkvs.core.internal.ring.RequestRing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,40 +17,61 @@ import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
- * The asynchronous core of a connection: sends requests, completes them exactly once, and follows the
- * server through deaths and restarts. The public {@code KvsConnection} and every client view delegate
- * here.
+ * The asynchronous core of a connection: takes requests from any thread, sends them in batches,
+ * completes them exactly once, and follows the server through deaths and restarts. The public
+ * {@code KvsConnection} and every client view delegate here.
  *
- * <p>Sending never blocks: a request that finds no free response slot, or a full ring, waits in a
- * bounded backlog that the poller thread dispatches as slots free up. Completion runs on the poller
- * thread, on a thread waiting in {@link RequestFuture#get()}, or on the configured completion executor.
- * Thread safety: all methods may be called from any thread.
+ * <p><b>Threads and owners.</b> {@link #submit} runs on the caller's thread: it queues the request on a
+ * JCTools MPSC queue (the hand-off) and returns without blocking. Everything that touches the region on
+ * the client's behalf — taking queued requests, writing batches, watching answers — is done by whoever
+ * holds the <em>drive token</em>, one thread at a time, in the current session's {@link Dispatcher}. The
+ * poller thread takes the token on every pass; a caller that finds it free takes it to send its own
+ * request (and whatever queued up meanwhile) at once, and never completes another request there. Futures
+ * complete on the poller thread (or the configured completion executor), or on a thread waiting in a
+ * future's own {@code get}/{@code join}.
+ *
+ * <p>Field owners: {@link #session} and {@link #downReason} are written by the poller while it holds the
+ * token; {@link #closed} by {@link #close}; {@link #waiting} is incremented by callers and decremented by
+ * the token holder; {@link #pollerParking} and {@link #cancellations} are set by the poller and cleared
+ * by callers (or the reverse), as their comments say.
  */
 public final class ClientEngine implements AutoCloseable {
+    private static final VarHandle DRIVE;
+    private static final VarHandle POLLER_PARKING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DRIVE = lookup.findVarHandle(ClientEngine.class, "drive", int.class);
+            POLLER_PARKING = lookup.findVarHandle(ClientEngine.class, "pollerParking", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final String name;
     final Path path;
     final ConnectionOptions options;
     private final long syncSpinNanos;
     private final Executor completionExecutor;
 
+    final MpscUnboundedXaddArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedXaddArrayQueue<>(1024);
+    /** Requests submitted and neither sent nor failed yet (in the hand-off queue or a dispatcher's queue). */
+    final AtomicInteger waiting = new AtomicInteger();
+
+    @SuppressWarnings("unused") // accessed through DRIVE: 1 while a thread drives the dispatcher
+    private volatile int drive;
+
+    /** The session requests go to, or null while no server is attached. Written by the poller only. */
     volatile Session session;
+    /** Why {@link #session} is null. Written by the poller only. */
     volatile String downReason;
     volatile boolean closed;
+    /** Set by the poller just before it parks; cleared by the first sender that unparks it. */
     volatile boolean pollerParking;
+    /** Set when a future is cancelled, so the poller looks for runs to free; cleared by the poller. */
+    volatile boolean cancellations;
 
-    private static final java.lang.invoke.VarHandle POLLER_PARKING;
-
-    static {
-        try {
-            POLLER_PARKING = java.lang.invoke.MethodHandles.lookup()
-                    .findVarHandle(ClientEngine.class, "pollerParking", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    final MpscUnboundedXaddArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedXaddArrayQueue<>(1024);
-    final AtomicInteger waiting = new AtomicInteger();
     private final Thread pollerThread;
     private final Poller poller;
 
@@ -113,6 +132,10 @@ public final class ClientEngine implements AutoCloseable {
         return syncSpinNanos;
     }
 
+    Executor completionExecutor() {
+        return completionExecutor;
+    }
+
     /** Maximum key bytes of the current (or last known) region. */
     public int maxKeyBytes() {
         return poller.lastSession().maxKeyBytes;
@@ -140,17 +163,17 @@ public final class ClientEngine implements AutoCloseable {
         return options;
     }
 
-    /** Requests sent and not yet answered, timed out or cancelled. */
+    /**
+     * Requests in flight: those holding response slots, plus those on their way to free slots (queued
+     * while the poller sends), up to the number of slots. Requests waiting for a slot are not counted.
+     */
     public int inFlight() {
         Session s = session;
         if (s == null) {
             return 0;
         }
-        int count = 0;
-        for (int i = 0; i < s.inFlightBits.length; i++) {
-            count += Long.bitCount(s.inFlightWord(i));
-        }
-        return count;
+        Dispatcher d = s.dispatcher;
+        return (int) Math.min(d.slotCount(), (long) d.heldSlots() + waiting.get());
     }
 
     /**
@@ -175,10 +198,6 @@ public final class ClientEngine implements AutoCloseable {
                     + RegionHeaderDescriptor.stateName(state) + ": " + f.describe() + " not sent"));
             return f;
         }
-        // While others wait, queue behind them so that waiting requests are not overtaken indefinitely.
-        if (waiting.get() == 0 && trySend(s, f)) {
-            return f;
-        }
         if (waiting.incrementAndGet() > options.maxWaitingRequests()) {
             waiting.decrementAndGet();
             f.completeExceptionally(new KvsException("too many requests waiting for a free response slot on '"
@@ -186,59 +205,56 @@ public final class ClientEngine implements AutoCloseable {
             return f;
         }
         handoff.offer(f);
+        // Smart batching: if nobody is sending, send now (alone, or with whatever queued up meanwhile);
+        // otherwise the thread that is sending takes this request into its next batch before it lets go.
+        while (tryAcquireDrive()) {
+            try {
+                sendQueued();
+            } finally {
+                releaseDrive();
+            }
+            if (handoff.isEmpty()) {
+                break;
+            }
+        }
         wakePoller();
+        if (closed) {
+            // Raced with close(): the poller may have drained the hand-off for the last time already.
+            f.completeExceptionally(new KvsUnavailableException("connection to '" + name + "' is closed"));
+        }
         return f;
     }
 
     /**
-     * Sends {@code f} if a response slot and a ring slot are free.
-     *
-     * @return true if sent (or already failed because the session died meanwhile); false if it must wait
+     * Takes the drive token if free. Any thread. A holder re-checks the hand-off queue after releasing
+     * it, so a request queued while the token was held is sent by the holder or by its own caller.
      */
-    boolean trySend(Session s, RequestFuture<?> f) {
-        PendingRequest p = s.acquireSlot();
-        if (p == null) {
-            return false;
+    boolean tryAcquireDrive() {
+        return (int) DRIVE.getVolatile(this) == 0 && DRIVE.compareAndSet(this, 0, 1);
+    }
+
+    void releaseDrive() {
+        DRIVE.setRelease(this, 0);
+    }
+
+    /** Moves the hand-off queue into the current session's dispatcher and sends. Holder of the token only. */
+    int sendQueued() {
+        Session s = session;
+        if (s == null) {
+            return 0;
         }
-        long id;
-        try {
-            id = s.nextRequestId();
-        } catch (KvsException e) {
-            s.releaseSlot(p);
-            throw e;
+        Dispatcher d = s.dispatcher;
+        int moved = 0;
+        RequestFuture<?> f;
+        while ((f = handoff.relaxedPoll()) != null) {
+            d.enqueue(f);
+            moved++;
         }
-        long index;
-        try {
-            index = s.claim();
-        } catch (RuntimeException e) {
-            s.releaseSlot(p);
-            throw e;
+        int left = d.send();
+        if (left > 0) {
+            waiting.addAndGet(-left);
         }
-        if (index == RequestRing.FULL) {
-            s.releaseSlot(p);
-            return false;
-        }
-        p.requestId = id;
-        p.future = f;
-        f.requestId = id;
-        s.responses.arm(s.clientIndex(), p.slot, id);
-        p.setState(PendingRequest.IN_FLIGHT);
-        f.pending = p;
-        s.markInFlight(p.slot);
-        if (f.isCancelled()) {
-            // Cancelled before pending was visible to cancel(): signal it here (one side always sees it).
-            f.signalCancelled();
-        }
-        s.publish(index, id, p.slot, f);
-        if (s.dead) {
-            // The poller abandoned this session while we were sending: nobody else will finish f.
-            if (p.casState(PendingRequest.IN_FLIGHT, PendingRequest.COMPLETING)) {
-                fail(f, new KvsUnavailableException(downReason != null ? downReason : "server went away"));
-            }
-        } else {
-            wakePoller();
-        }
-        return true;
+        return moved + left;
     }
 
     /**
@@ -251,95 +267,10 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
-    /** Called by a thread waiting on a future: completes it if its answer is in its slot. */
-    void tryCompleteFromSlot(PendingRequest p, long requestId) {
-        Session s = p.session;
-        if (s.responses.ticketOf(s.clientIndex(), p.slot) == ticket(requestId, TICKET_DONE)) {
-            tryComplete(p, requestId);
-        }
-    }
-
-    /**
-     * Completes the request {@code requestId} in {@code p} from its answer, if this thread wins the
-     * right to. Guards against ABA: the slot may have been reused since the caller looked at it.
-     */
-    boolean tryComplete(PendingRequest p, long requestId) {
-        if (!p.casState(PendingRequest.IN_FLIGHT, PendingRequest.COMPLETING)) {
-            return false;
-        }
-        Session s = p.session;
-        int client = s.clientIndex();
-        if (p.requestId != requestId || s.responses.ticketOf(client, p.slot) != ticket(requestId, TICKET_DONE)) {
-            p.setState(PendingRequest.IN_FLIGHT);
-            return false;
-        }
-        int status = s.responses.status(client, p.slot);
-        int length = s.responses.valueLength(client, p.slot);
-        byte[] value = length > 0 ? s.responses.readValue(client, p.slot, length) : EMPTY;
-        RequestFuture<?> f = p.future;
-        s.responses.free(client, p.slot);
-        s.clearInFlight(p.slot);
-        s.releaseSlot(p);
-        if (length < 0) {
-            fail(f, new KvsException("corrupt answer to " + f.describe() + ": value length out of range"));
-        } else {
-            completeFrom(f, status, value);
-        }
-        return true;
-    }
-
-    private static final byte[] EMPTY = new byte[0];
-
-    /** A slot whose answer is being written is given up after this many server timeouts. */
-    private static final long DRAIN_LIMIT_FACTOR = 10;
-
-    /**
-     * Stops waiting for request {@code requestId}: on timeout ({@code error} set) or because its future
-     * was cancelled ({@code error} null). A late answer is discarded when it lands.
-     */
-    void abandon(PendingRequest p, long requestId, RuntimeException error) {
-        if (!p.casState(PendingRequest.IN_FLIGHT, PendingRequest.COMPLETING)) {
-            return;
-        }
-        if (p.requestId != requestId) {
-            p.setState(PendingRequest.IN_FLIGHT);
-            return;
-        }
-        Session s = p.session;
-        int client = s.clientIndex();
-        RequestFuture<?> f = p.future;
-        if (s.responses.cancel(client, p.slot, requestId)) {
-            s.clearInFlight(p.slot);
-            s.releaseSlot(p);
-        } else if (s.responses.ticketOf(client, p.slot) == ticket(requestId, TICKET_DONE)) {
-            // The answer landed as we gave up: deliver it rather than waste it.
-            p.setState(PendingRequest.IN_FLIGHT);
-            tryComplete(p, requestId);
-            return;
-        } else {
-            p.drainDeadlineNanos = System.nanoTime() + DRAIN_LIMIT_FACTOR * options.serverTimeout().toNanos();
-            p.setState(PendingRequest.DRAINING);
-        }
-        if (error != null) {
-            fail(f, error);
-        }
-    }
-
-    /**
-     * Frees a DRAINING slot once its late answer has landed, or once the answer is overdue by far more
-     * than any live worker needs to write one (its ticket was scribbled, or its worker died mid-write).
-     * Poller thread only.
-     */
-    boolean drain(PendingRequest p, long now) {
-        Session s = p.session;
-        long ticket = s.responses.ticketOf(s.clientIndex(), p.slot);
-        if (ticket != ticket(p.requestId, TICKET_DONE) && now - p.drainDeadlineNanos < 0) {
-            return false;
-        }
-        s.responses.free(s.clientIndex(), p.slot);
-        s.clearInFlight(p.slot);
-        s.releaseSlot(p);
-        return true;
+    /** A future was cancelled: the poller frees the runs whose requests are all done. */
+    void requestCancelled() {
+        cancellations = true;
+        wakePoller();
     }
 
     KvsTimeoutException timeout(RequestFuture<?> f) {
@@ -347,26 +278,11 @@ public final class ClientEngine implements AutoCloseable {
                 + TimeUnit.NANOSECONDS.toMillis(f.timeoutNanos) + " ms");
     }
 
-    /** Fails every request of a session being abandoned. Poller thread only. */
-    void failAll(Session s, String reason) {
-        s.dead = true;
-        KvsUnavailableException error = new KvsUnavailableException(reason);
-        for (PendingRequest p : s.pendings) {
-            if (p.state() == PendingRequest.IN_FLIGHT && p.casState(PendingRequest.IN_FLIGHT, PendingRequest.COMPLETING)) {
-                fail(p.future, error);
-            }
-        }
-    }
-
-    private void completeFrom(RequestFuture<?> f, int status, byte[] value) {
-        if (completionExecutor == null) {
-            f.completeFrom(status, value);
-        } else {
-            completionExecutor.execute(() -> f.completeFrom(status, value));
-        }
-    }
-
+    /** Fails {@code f} (if not yet done) on the poller thread or the completion executor. */
     void fail(RequestFuture<?> f, Throwable error) {
+        if (f.isDone()) {
+            return;
+        }
         if (completionExecutor == null) {
             f.completeExceptionally(error);
         } else {

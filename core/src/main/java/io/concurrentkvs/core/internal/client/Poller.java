@@ -1,23 +1,21 @@
 package io.concurrentkvs.core.internal.client;
 
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.TICKET_DONE;
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.ticket;
-
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection's poller thread: completes requests whose answers have landed, times out and cancels
- * requests, dispatches the backlog of requests waiting for a slot, heartbeats, and watches the server.
+ * The connection's poller thread: on every pass it takes the drive token and sends queued requests in
+ * batches, completes batches whose answers have landed, times out and frees, heartbeats, and watches
+ * the server.
  *
  * <p>While answers are due it spins, then yields, and parks only briefly (a hung server must not cost a
  * full core); while nothing is due it follows the connection's idle strategy. When the server dies,
@@ -30,22 +28,24 @@ final class Poller implements Runnable {
     private static final long DEADLINE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long REATTACH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long LIVENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A run whose answers are being written is given up after this many server timeouts. */
+    private static final long DRAIN_LIMIT_FACTOR = 10;
     /**
      * While answers are due: spin 20 µs, then yield, and park (briefly) only when an answer is long
      * overdue. The bounded spin keeps a burst of answers on one core; the yield matters on small
      * machines, where a server worker and a caller spinning on its own answer already occupy two cores
-     * and a third unbounded spinner stalls whichever the scheduler preempts (see DESIGN-NOTES). With the
-     * load generator on 2 cores, a 20 µs spin beat a 1 µs one on both sync latency and pipelined
-     * throughput (docs/BENCHMARKS.md).
+     * and a third unbounded spinner stalls whichever the scheduler preempts (see DESIGN-NOTES).
      */
     private static final IdleStrategy WHILE_DUE = IdleStrategy.backoff(
             Duration.ofNanos(20_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));
 
     private final ClientEngine engine;
-    private final ArrayDeque<RequestFuture<?>> backlog = new ArrayDeque<>();
     private final IdleStrategy.Idler idleIdler;
     private final IdleStrategy.Idler dueIdler = WHILE_DUE.newIdler();
     private final long serverTimeoutNanos;
+    private final long drainNanos;
+    /** Batches taken for completion in the current pass; completed once the token is released. */
+    private final List<Batch> answered = new ArrayList<>();
 
     private volatile Session lastSession;
     private long lastEpoch;
@@ -62,6 +62,7 @@ final class Poller implements Runnable {
         this.engine = engine;
         this.idleIdler = engine.options.pollerIdleStrategy().newIdler();
         this.serverTimeoutNanos = engine.options.serverTimeout().toNanos();
+        this.drainNanos = DRAIN_LIMIT_FACTOR * serverTimeoutNanos;
         adopt(initial, System.nanoTime());
     }
 
@@ -93,25 +94,29 @@ final class Poller implements Runnable {
     }
 
     private void pass() {
-        long now = System.nanoTime();
-        int work = drainHandoff();
-        Session s = engine.session;
-        if (s != null) {
-            work += dispatchBacklog(s);
-            work += scan(s, now);
+        if (!engine.tryAcquireDrive()) {
+            // A caller is sending its own request; it holds the token for a few hundred nanoseconds.
+            Thread.onSpinWait();
+            return;
         }
-        if (s != null && now - nextDeadlineSweep >= 0) {
-            nextDeadlineSweep = now + DEADLINE_SWEEP_NANOS;
-            work += sweepDeadlines(s, now);
+        int work;
+        boolean due;
+        try {
+            work = drive(System.nanoTime());
+            Session s = engine.session;
+            due = s != null && s.dispatcher.hasWork();
+        } finally {
+            engine.releaseDrive();
         }
-        if (now - nextHousekeeping >= 0) {
-            nextHousekeeping = now + HOUSEKEEPING_NANOS;
-            housekeeping(now);
+        // Completed outside the token: a slow callback holds up only this thread, never a sender.
+        for (int i = 0; i < answered.size(); i++) {
+            answered.get(i).complete(engine.completionExecutor());
         }
-        if (work > 0) {
+        answered.clear();
+        if (work > 0 || !engine.handoff.isEmpty()) {
             idleIdler.reset();
             dueIdler.reset();
-        } else if (!backlog.isEmpty() || (s != null && s.anyInFlight())) {
+        } else if (due) {
             idleIdler.reset();
             dueIdler.idle();
         } else {
@@ -120,133 +125,56 @@ final class Poller implements Runnable {
         }
     }
 
+    /** One pass with the drive token held. */
+    private int drive(long now) {
+        int work = 0;
+        Session s = engine.session;
+        if (s != null) {
+            Dispatcher d = s.dispatcher;
+            // Collected first, so that the runs freed by the last pass's completions go into one batch.
+            work += d.collect(answered);
+            work += engine.sendQueued();
+            if (engine.cancellations || now - nextDeadlineSweep >= 0) {
+                engine.cancellations = false;
+                nextDeadlineSweep = now + DEADLINE_SWEEP_NANOS;
+                work += d.sweep(now, drainNanos, engine::timeout, engine::fail);
+                // A freed run may let queued requests go now.
+                work += engine.sendQueued();
+            }
+        }
+        if (now - nextHousekeeping >= 0) {
+            nextHousekeeping = now + HOUSEKEEPING_NANOS;
+            housekeeping(now);
+        }
+        return work;
+    }
+
     private void idle() {
         if (!idleIdler.inParkPhase()) {
             idleIdler.idle();
             return;
         }
-        // Dekker with senders: announce parking, then re-check for work they may have just published.
+        // Dekker with senders: announce parking, then re-check for work they may have just queued.
         engine.pollerParking = true;
         Session s = engine.session;
-        if (engine.handoff.isEmpty() && !engine.closed && (s == null || !s.anyInFlight())) {
+        if (engine.handoff.isEmpty() && !engine.closed && !engine.cancellations
+                && (s == null || s.dispatcher.heldSlots() == 0)) {
             idleIdler.idle();
         }
         engine.pollerParking = false;
     }
 
-    private int drainHandoff() {
-        int moved = 0;
-        RequestFuture<?> f;
-        while ((f = engine.handoff.relaxedPoll()) != null) {
-            backlog.addLast(f);
-            moved++;
-        }
-        return moved;
-    }
-
-    private int dispatchBacklog(Session s) {
-        int sent = 0;
-        while (!backlog.isEmpty()) {
-            RequestFuture<?> f = backlog.peekFirst();
-            if (f.isDone()) {
-                backlog.pollFirst();
-                engine.waiting.decrementAndGet();
-                continue;
-            }
-            if (!engine.trySend(s, f)) {
-                break;
-            }
-            backlog.pollFirst();
-            engine.waiting.decrementAndGet();
-            sent++;
-        }
-        return sent;
-    }
-
-    /**
-     * One pass over the in-flight slots: completes answered requests and frees drained ones. Reads only
-     * each slot's ticket and the poller's own bookkeeping; cancellations arrive as marks and deadlines
-     * are checked by {@link #sweepDeadlines} each millisecond, so a pass touches no application-owned
-     * future.
-     */
-    private int scan(Session s, long now) {
-        int work = 0;
-        for (int word = 0; word < s.inFlightBits.length; word++) {
-            long cancelled = s.takeCancelled(word);
-            while (cancelled != 0) {
-                int slot = (word << 6) + Long.numberOfTrailingZeros(cancelled);
-                cancelled &= cancelled - 1;
-                work += abandonIfCancelled(s.pendings[slot]);
-            }
-            long bits = s.inFlightWord(word);
-            while (bits != 0) {
-                int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                work += check(s.pendings[slot], s, now);
-            }
-        }
-        return work;
-    }
-
-    private int check(PendingRequest p, Session s, long now) {
-        int state = p.state();
-        if (state == PendingRequest.IN_FLIGHT) {
-            long id = p.requestId;
-            if (s.responses.ticketOf(s.clientIndex(), p.slot) == ticket(id, TICKET_DONE)) {
-                return engine.tryComplete(p, id) ? 1 : 0;
-            }
-        } else if (state == PendingRequest.DRAINING) {
-            return engine.drain(p, now) ? 1 : 0;
-        }
-        return 0;
-    }
-
-    private int abandonIfCancelled(PendingRequest p) {
-        RequestFuture<?> f = p.future;
-        if (p.state() == PendingRequest.IN_FLIGHT && f != null && f.isCancelled()) {
-            engine.abandon(p, p.requestId, null);
-            return 1;
-        }
-        return 0;
-    }
-
-    /** Times out in-flight requests whose deadline passed. Runs every millisecond, not every pass. */
-    private int sweepDeadlines(Session s, long now) {
-        int work = 0;
-        for (int word = 0; word < s.inFlightBits.length; word++) {
-            long bits = s.inFlightWord(word);
-            while (bits != 0) {
-                PendingRequest p = s.pendings[(word << 6) + Long.numberOfTrailingZeros(bits)];
-                bits &= bits - 1;
-                RequestFuture<?> f = p.future;
-                if (p.state() == PendingRequest.IN_FLIGHT && f != null && now - f.deadlineNanos >= 0) {
-                    engine.abandon(p, p.requestId, engine.timeout(f));
-                    work++;
-                }
-            }
-        }
-        return work;
-    }
-
     private void housekeeping(long now) {
-        expireBacklog(now);
         Session s = engine.session;
         if (s != null) {
+            int removed = s.dispatcher.expirePending(now, engine::timeout, engine::fail);
+            if (removed > 0) {
+                engine.waiting.addAndGet(-removed);
+            }
             watchServer(s, now);
         } else if (now - nextReattach >= 0) {
             nextReattach = now + REATTACH_NANOS;
             tryReattach(now);
-        }
-    }
-
-    private void expireBacklog(long now) {
-        for (Iterator<RequestFuture<?>> it = backlog.iterator(); it.hasNext(); ) {
-            RequestFuture<?> f = it.next();
-            if (f.isDone() || now - f.deadlineNanos >= 0) {
-                it.remove();
-                engine.waiting.decrementAndGet();
-                engine.fail(f, engine.timeout(f));
-            }
         }
     }
 
@@ -270,6 +198,11 @@ final class Poller implements Runnable {
                     + TimeUnit.NANOSECONDS.toMillis(now - lastHeartbeatChange) + " ms");
             return;
         }
+        if (s.dispatcher.isExhausted()) {
+            // 2^40 batches on one registration: register again (the server has not gone anywhere).
+            down(s, "this connection used up the batch ids of its registration on '" + engine.name + "'");
+            return;
+        }
         if (now - nextLivenessCheck >= 0) {
             nextLivenessCheck = now + LIVENESS_NANOS;
             if (!Processes.isAlive(region.serverPid(), region.serverProcessStartMillis())) {
@@ -287,24 +220,31 @@ final class Poller implements Runnable {
         heartbeatAtDown = s.region.heartbeat();
         engine.downReason = reason + "; waiting for a server to start on '" + engine.name + "'";
         engine.session = null;
-        engine.failAll(s, reason);
-        failBacklog(reason);
+        KvsUnavailableException error = new KvsUnavailableException(reason);
+        int queued = s.dispatcher.failAll(error, engine::fail);
+        if (queued > 0) {
+            engine.waiting.addAndGet(-queued);
+        }
+        failHandoff(reason);
         s.unregister();
         LOG.warn("connection to '{}': {}", engine.name, reason);
     }
 
-    private void failBacklog(String reason) {
+    private void failHandoff(String reason) {
         KvsUnavailableException error = new KvsUnavailableException(reason);
-        drainHandoff();
         RequestFuture<?> f;
-        while ((f = backlog.pollFirst()) != null) {
-            engine.waiting.decrementAndGet();
+        int failed = 0;
+        while ((f = engine.handoff.relaxedPoll()) != null) {
+            failed++;
             engine.fail(f, error);
+        }
+        if (failed > 0) {
+            engine.waiting.addAndGet(-failed);
         }
     }
 
     private void tryReattach(long now) {
-        failBacklog(engine.downReason);
+        failHandoff(engine.downReason);
         long epoch = Region.peekEpoch(engine.path);
         if (epoch == 0) {
             return;
@@ -314,7 +254,7 @@ final class Poller implements Runnable {
             if (epoch == lastEpoch) {
                 // Same server: it paused (GC, SIGSTOP) or dropped us. Come back once it shows life.
                 region = lastSession.region;
-                if (region.heartbeat() == heartbeatAtDown) {
+                if (region.heartbeat() == heartbeatAtDown && !lastSession.dispatcher.isExhausted()) {
                     return;
                 }
             } else {
@@ -331,13 +271,23 @@ final class Poller implements Runnable {
     }
 
     private void shutdown() {
-        Session s = engine.session;
-        engine.session = null;
-        engine.downReason = "connection to '" + engine.name + "' is closed";
-        if (s != null) {
-            engine.failAll(s, engine.downReason);
-            s.unregister();
+        while (!engine.tryAcquireDrive()) {
+            Thread.onSpinWait();
         }
-        failBacklog(engine.downReason);
+        try {
+            Session s = engine.session;
+            engine.session = null;
+            engine.downReason = "connection to '" + engine.name + "' is closed";
+            if (s != null) {
+                int queued = s.dispatcher.failAll(new KvsUnavailableException(engine.downReason), engine::fail);
+                if (queued > 0) {
+                    engine.waiting.addAndGet(-queued);
+                }
+                s.unregister();
+            }
+            failHandoff(engine.downReason);
+        } finally {
+            engine.releaseDrive();
+        }
     }
 }

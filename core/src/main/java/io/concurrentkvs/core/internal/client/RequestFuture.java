@@ -8,13 +8,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The future of one request, carrying what is needed to send it and to decode its answer.
+ * One request and its future: what is needed to send it, to decode its answer, and when it times out.
+ *
+ * <p>Lifecycle: created by {@link ClientEngine#submit} and queued; taken into a {@link Batch} by the
+ * connection's driving thread ({@link Dispatcher}), which records the batch here before publishing it;
+ * completed exactly once, with its answer, a timeout, an error or a cancellation — the
+ * {@code CompletableFuture} itself arbitrates, so whoever loses a race to complete it does nothing.
  *
  * <p>A thread that blocks in {@link #get()}, {@link #join()} or {@link #get(long, TimeUnit)} first spins
- * for a short while polling the request's own response slot, completing the request itself when the
- * answer is there: a synchronous round trip then costs no park/unpark hand-off with the poller. Only if
- * no answer arrives within the spin does the thread park as usual. Dependent stages run on whichever
- * thread completes the future: the poller, or such a waiting thread.
+ * for a short while. If the request travels alone in its batch, the waiting thread reads its answer
+ * itself when it lands, so a synchronous round trip costs no hand-off to the poller thread; otherwise
+ * the poller completes it. Callbacks therefore run on the poller thread (or the connection's completion
+ * executor), or on a thread waiting in this future's own {@code get}/{@code join}: never inside another
+ * call of the application.
  */
 public final class RequestFuture<T> extends CompletableFuture<T> {
     final int opcode;
@@ -25,10 +31,8 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
     final long deadlineNanos;
     private final ClientEngine engine;
 
-    /** The slot the request was sent with, and its id; set once sent. */
-    volatile PendingRequest pending;
-
-    volatile long requestId;
+    /** The batch this request was sent in; written once by the driving thread, before it publishes. */
+    private volatile Batch batch;
 
     RequestFuture(ClientEngine engine, int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder,
             long timeoutNanos, long nowNanos) {
@@ -43,6 +47,14 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     String describe() {
         return Opcodes.name(opcode);
+    }
+
+    int valueLength() {
+        return value == null ? 0 : value.length;
+    }
+
+    void sentIn(Batch sent) {
+        batch = sent;
     }
 
     /** Decodes and completes; a decoding failure completes exceptionally. Returns false if already done. */
@@ -67,9 +79,9 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         long spinDeadline = deadlineNanos - timeoutNanos + spinNanos;
         int polls = 0;
         while (!isDone()) {
-            PendingRequest p = pending;
-            if (p != null) {
-                engine.tryCompleteFromSlot(p, requestId);
+            Batch sent = batch;
+            if (sent != null && sent.tryCompleteAlone()) {
+                return;
             }
             if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
                 return;
@@ -98,25 +110,16 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     /**
      * Cancels the request: the future completes with a {@link java.util.concurrent.CancellationException}
-     * and the poller frees the request's response slot (a late answer is dropped). A write already
-     * applied by the server is not undone.
+     * and its response slots are freed once every request of its batch is done (a late answer is dropped).
+     * A request not yet sent is never sent. A write already applied by the server is not undone.
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
-            signalCancelled();
+            engine.requestCancelled();
         }
         return cancelled;
-    }
-
-    /** Tells the poller this request's slot can be freed, if the request was sent. */
-    void signalCancelled() {
-        PendingRequest p = pending;
-        if (p != null) {
-            p.session.markCancelled(p.slot);
-            engine.wakePoller();
-        }
     }
 
     @Override

@@ -5,15 +5,20 @@ import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.*;
 import io.concurrentkvs.core.internal.memory.Memory;
 
 /**
- * The response area: each client's block of response slots ({@link ResponseSlotDescriptor}).
+ * The response area: each client's block of response slots, answered a batch at a time in runs of
+ * consecutive slots ({@link ResponseSlotDescriptor}).
  *
- * <p>Protocol of one slot, per request id {@code R}: the owning client {@linkplain #arm arms} it
- * (ticket {@code R|ARMED}) before publishing the request; a worker {@linkplain #beginAnswer moves} it to
- * {@code R|WRITING} by CAS, writes status and value, and {@linkplain #publishAnswer publishes}
- * {@code R|DONE} with release; the client reads the answer after observing DONE with acquire, then
- * {@linkplain #free frees} the slot. A client that gives up {@linkplain #cancel cancels} by CAS from
- * {@code R|ARMED} to FREE; if that CAS fails, an answer is being written and the slot must not be reused
- * until DONE is seen. Thread safety: workers of the server and the owning client's threads.
+ * <p>Protocol of one run, per batch id {@code B}: the owning client {@linkplain #arm arms} the run's
+ * first slot (ticket {@code B|ARMED}) before publishing the batch; a worker {@linkplain #beginAnswer
+ * moves} it to {@code B|WRITING} by CAS, {@linkplain #putAnswer writes} the answers in request order,
+ * then {@linkplain #publishAnswers publishes} {@code B|DONE} by CAS; the client reads the answers after
+ * observing DONE with acquire, and reuses the run once it has read them. A client that gives up
+ * {@linkplain #cancel cancels} by CAS from {@code B|ARMED} to FREE; if that CAS fails, the answers are
+ * being written and the run must not be reused until DONE is seen.
+ *
+ * <p>Everything read back is validated: a run must lie inside its client's block, and a reader checks
+ * every answer's length against the run before copying it. Thread safety: workers of the server and the
+ * owning client's driving thread (see {@code Dispatcher}).
  */
 public final class ResponseSlots {
     private final Memory memory;
@@ -25,6 +30,10 @@ public final class ResponseSlots {
     public ResponseSlots(Memory memory, int clients, int slotsPerClient, int slotSize, int maxValueBytes) {
         if (memory.capacity() < (long) clients * slotsPerClient * slotSize) {
             throw new IllegalArgumentException("memory too small for the response area");
+        }
+        if (slotSize < ResponseSlotDescriptor.slotSize(maxValueBytes)) {
+            throw new IllegalArgumentException("response slot of " + slotSize + " bytes cannot hold an answer of "
+                    + maxValueBytes + " bytes");
         }
         this.memory = memory;
         this.clients = clients;
@@ -41,83 +50,136 @@ public final class ResponseSlots {
         return maxValueBytes;
     }
 
-    /** Whether {@code (client, slot)} names a slot of this area. */
-    public boolean isValid(int client, int slot) {
-        return client >= 0 && client < clients && slot >= 0 && slot < slotsPerClient;
+    /** Whether the run of {@code count} slots from {@code first} lies inside {@code client}'s block. */
+    public boolean isValidRun(int client, int first, int count) {
+        return client >= 0 && client < clients && first >= 0 && count >= 1 && count <= slotsPerClient - first;
     }
 
-    private long slotOffset(int client, int slot) {
-        if (!isValid(client, slot)) {
-            throw new IndexOutOfBoundsException("response slot (" + client + ", " + slot + ") out of range");
+    /** Offset of the run's first slot; the run's bytes are {@code [offset, offset + count * slotSize)}. */
+    private long runOffset(int client, int first) {
+        if (!isValidRun(client, first, 1)) {
+            throw new IndexOutOfBoundsException("response slot (" + client + ", " + first + ") out of range");
         }
-        return ((long) client * slotsPerClient + slot) * slotSize;
+        return ((long) client * slotsPerClient + first) * slotSize;
     }
 
-    /** Sets every slot of {@code client} to FREE. Called by a client while registering. */
+    /** End (exclusive) of the bytes a run of {@code count} slots from {@code first} may use. */
+    private long runEnd(int client, int first, int count) {
+        if (!isValidRun(client, first, count)) {
+            throw new IndexOutOfBoundsException("response run (" + client + ", " + first + ", " + count
+                    + ") out of range");
+        }
+        return runOffset(client, first) + (long) count * slotSize;
+    }
+
+    /** Sets every slot's ticket word of {@code client} to FREE. Called by a client while registering. */
     public void reset(int client) {
         for (int s = 0; s < slotsPerClient; s++) {
-            memory.putLong(slotOffset(client, s) + TICKET_OFFSET, TICKET_FREE);
+            memory.putLong(runOffset(client, s) + TICKET_OFFSET, TICKET_FREE);
         }
-        memory.putLongVolatile(slotOffset(client, 0) + TICKET_OFFSET, TICKET_FREE);
+        memory.putLongVolatile(runOffset(client, 0) + TICKET_OFFSET, TICKET_FREE);
     }
 
     // ---- client side
 
-    public void arm(int client, int slot, long requestId) {
-        memory.putLongRelease(slotOffset(client, slot) + TICKET_OFFSET, ticket(requestId, TICKET_ARMED));
+    /** Arms the run starting at {@code first} for batch {@code batchId}; before the batch is published. */
+    public void arm(int client, int first, long batchId) {
+        memory.putLongRelease(runOffset(client, first) + TICKET_OFFSET, ticket(batchId, TICKET_ARMED));
     }
 
-    public long ticketOf(int client, int slot) {
-        return memory.getLongAcquire(slotOffset(client, slot) + TICKET_OFFSET);
+    public long ticketOf(int client, int first) {
+        return memory.getLongAcquire(runOffset(client, first) + TICKET_OFFSET);
     }
 
-    /** Gives up waiting for {@code requestId}; false if an answer is already being written or done. */
-    public boolean cancel(int client, int slot, long requestId) {
-        return memory.compareAndSetLong(slotOffset(client, slot) + TICKET_OFFSET,
-                ticket(requestId, TICKET_ARMED), TICKET_FREE);
+    /** Gives up waiting for {@code batchId}; false if its answers are already being written or done. */
+    public boolean cancel(int client, int first, long batchId) {
+        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET,
+                ticket(batchId, TICKET_ARMED), TICKET_FREE);
     }
 
-    public int status(int client, int slot) {
-        return memory.getInt(slotOffset(client, slot) + STATUS_OFFSET);
+    /**
+     * Reads the answers of a run whose ticket was seen DONE, for a batch of {@code count} requests.
+     *
+     * @return false if the run's header does not describe {@code count} answers that fit the run
+     */
+    public boolean readAnswers(int client, int first, int count, AnswerSink sink) {
+        long start = runOffset(client, first);
+        long end = runEnd(client, first, count);
+        if (memory.getInt(start + ANSWER_COUNT_OFFSET) != count) {
+            return false;
+        }
+        int length = memory.getInt(start + ANSWERS_LENGTH_OFFSET);
+        if (length < 0 || length > end - start - ANSWERS_OFFSET) {
+            return false;
+        }
+        long at = start + ANSWERS_OFFSET;
+        long limit = at + length;
+        for (int i = 0; i < count; i++) {
+            if (limit - at < ANSWER_HEADER_LENGTH) {
+                return false;
+            }
+            int status = memory.getInt(at + ANSWER_STATUS_OFFSET);
+            int valueLength = memory.getInt(at + ANSWER_VALUE_LENGTH_OFFSET);
+            if (valueLength < 0 || valueLength > maxValueBytes || valueLength > limit - at - ANSWER_HEADER_LENGTH) {
+                return false;
+            }
+            byte[] value = valueLength == 0 ? EMPTY : new byte[valueLength];
+            memory.getBytes(at + ANSWER_HEADER_LENGTH, value, 0, valueLength);
+            sink.accept(i, status, value);
+            at += answerLength(valueLength);
+        }
+        return true;
     }
 
-    /** The answer's value length, or -1 if the slot holds a length outside {@code [0, maxValueBytes]}. */
-    public int valueLength(int client, int slot) {
-        int length = memory.getInt(slotOffset(client, slot) + VALUE_LENGTH_OFFSET);
-        return length < 0 || length > maxValueBytes ? -1 : length;
+    /** Receives the answers of one run, in request order. */
+    @FunctionalInterface
+    public interface AnswerSink {
+        void accept(int position, int status, byte[] value);
     }
 
-    public byte[] readValue(int client, int slot, int length) {
-        byte[] value = new byte[length];
-        memory.getBytes(slotOffset(client, slot) + VALUE_OFFSET, value, 0, length);
-        return value;
-    }
-
-    public void free(int client, int slot) {
-        memory.putLongRelease(slotOffset(client, slot) + TICKET_OFFSET, TICKET_FREE);
-    }
+    private static final byte[] EMPTY = new byte[0];
 
     // ---- server side
 
-    /** Takes the right to answer {@code requestId}; false if the client no longer waits for it. */
-    public boolean beginAnswer(int client, int slot, long requestId) {
-        return memory.compareAndSetLong(slotOffset(client, slot) + TICKET_OFFSET,
-                ticket(requestId, TICKET_ARMED), ticket(requestId, TICKET_WRITING));
+    /** Takes the right to answer {@code batchId}; false if the client no longer waits for it. */
+    public boolean beginAnswer(int client, int first, long batchId) {
+        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET,
+                ticket(batchId, TICKET_ARMED), ticket(batchId, TICKET_WRITING));
     }
 
-    /** Writes the answer; only after {@link #beginAnswer} returned true for the same request. */
-    public void writeAnswer(int client, int slot, int status, byte[] value) {
-        long offset = slotOffset(client, slot);
-        memory.putInt(offset + STATUS_OFFSET, status);
-        if (value == null) {
-            memory.putInt(offset + VALUE_LENGTH_OFFSET, 0);
-        } else {
-            memory.putInt(offset + VALUE_LENGTH_OFFSET, value.length);
-            memory.putBytes(offset + VALUE_OFFSET, value, 0, value.length);
+    /** Offset of the first answer of the run starting at {@code first}: pass it to {@link #putAnswer}. */
+    public long firstAnswer(int client, int first) {
+        return runOffset(client, first) + ANSWERS_OFFSET;
+    }
+
+    /**
+     * Writes one answer at {@code at} (from {@link #firstAnswer} or a previous call) into the run of
+     * {@code count} slots from {@code first}; only after {@link #beginAnswer} returned true.
+     *
+     * @return where the next answer goes
+     */
+    public long putAnswer(int client, int first, int count, long at, int status, byte[] value) {
+        int valueLength = value == null ? 0 : value.length;
+        if (at + answerLength(valueLength) > runEnd(client, first, count)) {
+            throw new IndexOutOfBoundsException("answer overruns the run of " + count + " slots");
         }
+        memory.putInt(at + ANSWER_STATUS_OFFSET, status);
+        memory.putInt(at + ANSWER_VALUE_LENGTH_OFFSET, valueLength);
+        if (valueLength > 0) {
+            memory.putBytes(at + ANSWER_HEADER_LENGTH, value, 0, valueLength);
+        }
+        return at + answerLength(valueLength);
     }
 
-    public void publishAnswer(int client, int slot, long requestId) {
-        memory.putLongRelease(slotOffset(client, slot) + TICKET_OFFSET, ticket(requestId, TICKET_DONE));
+    /**
+     * Completes the run: writes its header for {@code count} answers ending at {@code end} and moves the
+     * ticket from WRITING to DONE by CAS (a ticket changed meanwhile by another process is left alone).
+     */
+    public boolean publishAnswers(int client, int first, long batchId, int count, long end) {
+        long start = runOffset(client, first);
+        memory.putInt(start + ANSWER_COUNT_OFFSET, count);
+        memory.putInt(start + ANSWERS_LENGTH_OFFSET, (int) (end - start - ANSWERS_OFFSET));
+        return memory.compareAndSetLong(start + TICKET_OFFSET, ticket(batchId, TICKET_WRITING),
+                ticket(batchId, TICKET_DONE));
     }
 }

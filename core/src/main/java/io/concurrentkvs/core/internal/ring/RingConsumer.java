@@ -28,6 +28,7 @@ public final class RingConsumer {
     private final long stallTimeoutNanos;
     private final IntPredicate claimantAlive;
     private final LongSupplier nanoClock;
+    private final TakeListener takeListener;
 
     private long stalledIndex = -1;
     private long stalledSince;
@@ -41,14 +42,46 @@ public final class RingConsumer {
      *     a slot already stalled for the stall timeout), so it may read {@code /proc}
      */
     public RingConsumer(RequestRing ring, long stallTimeoutNanos, IntPredicate claimantAlive, LongSupplier nanoClock) {
+        this(ring, stallTimeoutNanos, claimantAlive, nanoClock, TakeListener.NONE);
+    }
+
+    /**
+     * As {@link #RingConsumer(RequestRing, long, IntPredicate, LongSupplier)}, telling {@code takeListener}
+     * of every attempt to take a published slot before the attempt's CAS.
+     */
+    public RingConsumer(RequestRing ring, long stallTimeoutNanos, IntPredicate claimantAlive, LongSupplier nanoClock,
+            TakeListener takeListener) {
         this.ring = ring;
         this.stallTimeoutNanos = stallTimeoutNanos;
         this.claimantAlive = claimantAlive;
         this.nanoClock = nanoClock;
+        this.takeListener = takeListener;
     }
 
     /**
-     * Takes the request at the head of the ring. On success the caller owns the returned index: it reads
+     * Hears of a consumer's attempts to take a published slot: before the consumer-index CAS (so that
+     * whoever takes a later index sees what was announced) and after a failed one. Called on the
+     * consumer's thread.
+     */
+    public interface TakeListener {
+        /** Does nothing. */
+        TakeListener NONE = new TakeListener() {
+            @Override
+            public void beforeTake(long index) {}
+
+            @Override
+            public void takeFailed() {}
+        };
+
+        /** The consumer is about to CAS the consumer index from {@code index}; the slot is published. */
+        void beforeTake(long index);
+
+        /** The CAS announced by the last {@link #beforeTake} failed. */
+        void takeFailed();
+    }
+
+    /**
+     * Takes the batch at the head of the ring. On success the caller owns the returned index: it reads
      * the slot and must then call {@link RequestRing#release}.
      *
      * @return the index taken, or {@link #EMPTY}
@@ -60,9 +93,11 @@ public final class RingConsumer {
             if (sequence == index + 1 && index >= 0) {
                 // The fast path reads no producer index: producers keep that cache line to themselves,
                 // instead of every claim taking it back from a consumer polling it (as in JCTools).
+                takeListener.beforeTake(index);
                 if (ring.casConsumerIndex(index, index + 1)) {
                     return index;
                 }
+                takeListener.takeFailed();
                 continue;
             }
             long producer = ring.producerIndex();

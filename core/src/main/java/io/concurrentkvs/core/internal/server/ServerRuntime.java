@@ -51,9 +51,12 @@ public final class ServerRuntime {
                 g.responseSlotsPerClient(), g.responseSlotSize(), g.maxValueBytes());
         this.reaper = new ClientReaper(clients, clientTimeoutNanos);
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(g.stallTimeoutMs());
+        // One worker consumes the ring in order by itself; several need the gate for per-client order.
+        ClientOrderGate gate = workerCount > 1 ? new ClientOrderGate(workerCount) : null;
         for (int i = 0; i < workerCount; i++) {
-            RingConsumer consumer = new RingConsumer(ring, stallNanos, reaper::isAlive, System::nanoTime);
-            Worker worker = new Worker(ring, consumer, clients, responses, store, g.maxKeyBytes(),
+            RingConsumer consumer = new RingConsumer(ring, stallNanos, reaper::isAlive, System::nanoTime,
+                    gate == null ? RingConsumer.TakeListener.NONE : gate.announcerFor(i, ring));
+            Worker worker = new Worker(i, ring, consumer, gate, clients, responses, store, g.maxKeyBytes(),
                     g.maxValueBytes(), idle, () -> stopRequested);
             workers.add(worker);
             Thread thread = new Thread(worker, threadNamePrefix + "-worker-" + i);

@@ -11,42 +11,58 @@ import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
+import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server worker: takes requests from the ring, applies them to the store and answers into the
- * requesting client's response slot. Runs on its own thread until told to stop and the ring is drained.
+ * A server worker: takes batches from the ring, applies their requests to the store in order and
+ * answers them into the requesting client's run of response slots. Runs on its own thread until told
+ * to stop and the ring is drained.
  *
- * <p>Every field of a request is validated before use; a malformed request is counted and, when its
- * client and response slot are valid, answered with {@link ResponseStatus#MALFORMED}. No exception
- * escapes the loop: a worker survives whatever is written into the region.
+ * <p>Every field of a batch is read once and validated before use. A batch whose client or run is
+ * invalid cannot be answered and is only counted; inside a valid batch, a request with a bad opcode or
+ * length is answered {@link ResponseStatus#MALFORMED}, and so is every request after a record whose
+ * lengths break the framing. No exception escapes the loop: a worker survives whatever is written into
+ * the region. With several workers, a {@link ClientOrderGate} keeps each client's batches in ring order.
  */
 final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
+    private final int workerIndex;
     private final RequestRing ring;
     private final RingConsumer consumer;
+    private final ClientOrderGate gate;
     private final ClientTable clients;
     private final ResponseSlots responses;
     private final ConcurrentStore store;
     private final int maxKeyBytes;
     private final int maxValueBytes;
+    private final int maxRequests;
+    private final int payloadCapacity;
     private final IdleStrategy.Idler idler;
     private final BooleanSupplier stopRequested;
     private final WorkerCounters counters = new WorkerCounters();
 
-    Worker(RequestRing ring, RingConsumer consumer, ClientTable clients, ResponseSlots responses,
-            ConcurrentStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle, BooleanSupplier stopRequested) {
+    /**
+     * @param gate the order gate shared by all workers, or null when this is the only worker
+     */
+    Worker(int workerIndex, RequestRing ring, RingConsumer consumer, ClientOrderGate gate, ClientTable clients,
+            ResponseSlots responses, ConcurrentStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle,
+            BooleanSupplier stopRequested) {
+        this.workerIndex = workerIndex;
         this.ring = ring;
         this.consumer = consumer;
+        this.gate = gate;
         this.clients = clients;
         this.responses = responses;
         this.store = store;
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
+        this.maxRequests = RequestRingDescriptor.maxRequests(ring.slotSize());
+        this.payloadCapacity = RequestRingDescriptor.payloadCapacity(ring.slotSize());
         this.idler = idle.newIdler();
         this.stopRequested = stopRequested;
     }
@@ -88,7 +104,7 @@ final class Worker implements Runnable {
             } catch (RuntimeException e) {
                 // Only a bug can get here (all input is validated); keep serving the others.
                 counters.increment(Counters.MALFORMED_REQUESTS);
-                LOG.warn("request at ring index {} failed", index, e);
+                LOG.warn("batch at ring index {} failed", index, e);
             }
         }
     }
@@ -96,91 +112,121 @@ final class Worker implements Runnable {
     private void serve(long index) {
         Memory m = ring.memory();
         long slot = ring.slotOffset(index);
-        long requestId;
-        int client;
-        int responseSlot;
-        int opcode;
-        StoreKey key = null;
-        byte[] value = null;
-        boolean wellFormed;
         try {
-            requestId = m.getLong(slot + REQUEST_ID_OFFSET);
-            client = m.getInt(slot + CLIENT_INDEX_OFFSET);
-            responseSlot = m.getInt(slot + RESPONSE_SLOT_OFFSET);
-            opcode = m.getInt(slot + OPCODE_OFFSET);
-            int keyLength = m.getInt(slot + KEY_LENGTH_OFFSET);
-            int valueLength = m.getInt(slot + VALUE_LENGTH_OFFSET);
-            wellFormed = Opcodes.isValid(opcode)
-                    && keyLength >= 0 && keyLength <= maxKeyBytes
-                    && valueLength >= 0 && valueLength <= maxValueBytes
-                    && (valueLength == 0 || Opcodes.carriesValue(opcode));
-            if (wellFormed) {
-                key = StoreKey.read(m, slot + PAYLOAD_OFFSET, keyLength);
-                if (Opcodes.carriesValue(opcode)) {
-                    value = new byte[valueLength];
-                    m.getBytes(slot + PAYLOAD_OFFSET + keyLength, value, 0, valueLength);
-                }
+            long batchId = m.getLong(slot + BATCH_ID_OFFSET);
+            int client = m.getInt(slot + CLIENT_INDEX_OFFSET);
+            int first = m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET);
+            int count = m.getInt(slot + REQUEST_COUNT_OFFSET);
+            int payloadLength = m.getInt(slot + PAYLOAD_LENGTH_OFFSET);
+            if (count < 1 || count > maxRequests || !responses.isValidRun(client, first, count)) {
+                counters.increment(Counters.MALFORMED_REQUESTS);
+                return;
             }
+            if (!clients.isActive(client, RequestIds.generation(batchId))) {
+                counters.add(Counters.STALE_ANSWERS, count);
+                return;
+            }
+            if (gate != null) {
+                gate.awaitEarlierBatches(workerIndex, index, client);
+            }
+            boolean framed = payloadLength >= 0 && payloadLength <= payloadCapacity;
+            apply(m, slot + PAYLOAD_OFFSET, framed ? payloadLength : -1, batchId, client, first, count);
         } finally {
-            // Copied out (or rejected): hand the slot to the next lap before doing the work.
             ring.release(index);
-        }
-        if (!responses.isValid(client, responseSlot)
-                || !clients.isActive(client, RequestIds.generation(requestId))) {
-            counters.increment(wellFormed ? Counters.STALE_ANSWERS : Counters.MALFORMED_REQUESTS);
-            return;
-        }
-        if (!wellFormed) {
-            counters.increment(Counters.MALFORMED_REQUESTS);
-            answer(client, responseSlot, requestId, ResponseStatus.MALFORMED, null);
-            return;
-        }
-        switch (opcode) {
-            case Opcodes.GET: {
-                counters.increment(Counters.GETS);
-                byte[] found = store.get(key);
-                if (found != null) {
-                    counters.increment(Counters.GET_HITS);
-                    answer(client, responseSlot, requestId, ResponseStatus.FOUND, found);
-                } else {
-                    answer(client, responseSlot, requestId, ResponseStatus.ABSENT, null);
-                }
-                break;
+            if (gate != null) {
+                gate.clear(workerIndex);
             }
+        }
+    }
+
+    /**
+     * Applies the {@code count} records found in {@code [start, start + length)} in order, answering each
+     * if the client still waits for the batch. A negative {@code length} means the header's payload
+     * length was out of range: every request is answered MALFORMED.
+     */
+    private void apply(Memory m, long start, int length, long batchId, int client, int first, int count) {
+        boolean answering = responses.beginAnswer(client, first, batchId);
+        long answerAt = answering ? responses.firstAnswer(client, first) : 0;
+        long at = start;
+        long end = start + Math.max(0, length);
+        boolean framed = length >= 0;
+        for (int i = 0; i < count; i++) {
+            int status = ResponseStatus.MALFORMED;
+            byte[] found = null;
+            if (framed && end - at >= RECORD_HEADER_LENGTH) {
+                int opcode = m.getInt(at + RECORD_OPCODE_OFFSET);
+                int keyLength = m.getInt(at + RECORD_KEY_LENGTH_OFFSET);
+                int valueLength = m.getInt(at + RECORD_VALUE_LENGTH_OFFSET);
+                boolean lengthsValid = keyLength >= 0 && keyLength <= maxKeyBytes
+                        && valueLength >= 0 && valueLength <= maxValueBytes
+                        && RequestRingDescriptor.recordLength(keyLength, valueLength) <= end - at;
+                if (!lengthsValid) {
+                    framed = false; // every later record's position is unknown
+                } else {
+                    if (Opcodes.isValid(opcode) && (valueLength == 0 || Opcodes.carriesValue(opcode))) {
+                        StoreKey key = StoreKey.read(m, at + RECORD_HEADER_LENGTH, keyLength);
+                        if (opcode == Opcodes.GET) {
+                            found = get(key);
+                            status = found == null ? ResponseStatus.ABSENT : ResponseStatus.FOUND;
+                        } else {
+                            status = write(m, opcode, key, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                        }
+                    }
+                    at += RequestRingDescriptor.recordLength(keyLength, valueLength);
+                }
+            }
+            if (status == ResponseStatus.MALFORMED) {
+                counters.increment(Counters.MALFORMED_REQUESTS);
+            }
+            if (answering) {
+                answerAt = responses.putAnswer(client, first, count, answerAt, status, found);
+            }
+        }
+        if (!answering || !responses.publishAnswers(client, first, batchId, count, answerAt)) {
+            counters.add(Counters.STALE_ANSWERS, count);
+        }
+    }
+
+    private byte[] get(StoreKey key) {
+        counters.increment(Counters.GETS);
+        byte[] found = store.get(key);
+        if (found != null) {
+            counters.increment(Counters.GET_HITS);
+        }
+        return found;
+    }
+
+    /** Applies one validated write (SET, POST or DEL) and returns its answer's status. */
+    private int write(Memory m, int opcode, StoreKey key, long valueAt, int valueLength) {
+        switch (opcode) {
             case Opcodes.SET:
                 counters.increment(Counters.SETS);
-                store.set(key, value);
-                answer(client, responseSlot, requestId, ResponseStatus.TRUE, null);
-                break;
+                store.set(key, copy(m, valueAt, valueLength));
+                return ResponseStatus.TRUE;
             case Opcodes.POST: {
                 counters.increment(Counters.POSTS);
-                boolean inserted = store.post(key, value);
-                if (!inserted) {
-                    counters.increment(Counters.POST_REJECTED);
+                if (store.post(key, copy(m, valueAt, valueLength))) {
+                    return ResponseStatus.TRUE;
                 }
-                answer(client, responseSlot, requestId, inserted ? ResponseStatus.TRUE : ResponseStatus.FALSE, null);
-                break;
+                counters.increment(Counters.POST_REJECTED);
+                return ResponseStatus.FALSE;
             }
             case Opcodes.DEL: {
                 counters.increment(Counters.DELS);
-                boolean removed = store.del(key);
-                if (removed) {
+                if (store.del(key)) {
                     counters.increment(Counters.DEL_HITS);
+                    return ResponseStatus.TRUE;
                 }
-                answer(client, responseSlot, requestId, removed ? ResponseStatus.TRUE : ResponseStatus.FALSE, null);
-                break;
+                return ResponseStatus.FALSE;
             }
             default:
                 throw new IllegalStateException("validated opcode " + opcode);
         }
     }
 
-    private void answer(int client, int slot, long requestId, int status, byte[] value) {
-        if (responses.beginAnswer(client, slot, requestId)) {
-            responses.writeAnswer(client, slot, status, value);
-            responses.publishAnswer(client, slot, requestId);
-        } else {
-            counters.increment(Counters.STALE_ANSWERS);
-        }
+    private static byte[] copy(Memory m, long at, int length) {
+        byte[] value = new byte[length];
+        m.getBytes(at, value, 0, length);
+        return value;
     }
 }

@@ -15,7 +15,7 @@ class RegionLayoutTest {
     @Test
     void headerOffsetsArePinned() {
         assertThat(RegionHeaderDescriptor.MAGIC).isEqualTo(0x004D564A53564B43L);
-        assertThat(RegionHeaderDescriptor.LAYOUT_VERSION).isEqualTo(0x0001_0000);
+        assertThat(RegionHeaderDescriptor.LAYOUT_VERSION).isEqualTo(0x0002_0000);
         assertThat(RegionHeaderDescriptor.HEADER_LENGTH).isEqualTo(1024);
         assertThat(new int[] {
             RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.VERSION_OFFSET,
@@ -43,12 +43,19 @@ class RegionLayoutTest {
         assertThat(new int[] {
             RequestRingDescriptor.PRODUCER_INDEX_OFFSET, RequestRingDescriptor.CONSUMER_INDEX_OFFSET,
             RequestRingDescriptor.HEADER_LENGTH, RequestRingDescriptor.SEQUENCE_OFFSET,
-            RequestRingDescriptor.CLAIMED_INDEX_OFFSET, RequestRingDescriptor.REQUEST_ID_OFFSET,
-            RequestRingDescriptor.CLIENT_INDEX_OFFSET, RequestRingDescriptor.RESPONSE_SLOT_OFFSET,
-            RequestRingDescriptor.OPCODE_OFFSET, RequestRingDescriptor.KEY_LENGTH_OFFSET,
-            RequestRingDescriptor.VALUE_LENGTH_OFFSET, RequestRingDescriptor.PAYLOAD_OFFSET
-        }).containsExactly(0, 128, 256, 0, 8, 16, 24, 28, 32, 36, 40, 48);
+            RequestRingDescriptor.CLAIMED_INDEX_OFFSET, RequestRingDescriptor.BATCH_ID_OFFSET,
+            RequestRingDescriptor.CLIENT_INDEX_OFFSET, RequestRingDescriptor.FIRST_RESPONSE_SLOT_OFFSET,
+            RequestRingDescriptor.REQUEST_COUNT_OFFSET, RequestRingDescriptor.PAYLOAD_LENGTH_OFFSET,
+            RequestRingDescriptor.PAYLOAD_OFFSET
+        }).containsExactly(0, 128, 256, 0, 8, 16, 24, 28, 32, 36, 48);
+        assertThat(new int[] {
+            RequestRingDescriptor.RECORD_OPCODE_OFFSET, RequestRingDescriptor.RECORD_KEY_LENGTH_OFFSET,
+            RequestRingDescriptor.RECORD_VALUE_LENGTH_OFFSET, RequestRingDescriptor.RECORD_HEADER_LENGTH,
+            RequestRingDescriptor.RECORD_ALIGNMENT, RequestRingDescriptor.MIN_RECORD_LENGTH
+        }).containsExactly(0, 4, 8, 12, 8, 16);
+        assertThat(RequestRingDescriptor.recordLength(8, 100)).isEqualTo(120);
         assertThat(RequestRingDescriptor.slotSize(256, 1024)).isEqualTo(1344);
+        assertThat(RequestRingDescriptor.maxRequests(1344)).isEqualTo(81);
     }
 
     @Test
@@ -58,9 +65,12 @@ class RegionLayoutTest {
             ClientTableDescriptor.PROCESS_START_OFFSET, ClientTableDescriptor.HEARTBEAT_OFFSET
         }).containsExactly(64, 0, 8, 16, 24);
         assertThat(new int[] {
-            ResponseSlotDescriptor.TICKET_OFFSET, ResponseSlotDescriptor.STATUS_OFFSET,
-            ResponseSlotDescriptor.VALUE_LENGTH_OFFSET, ResponseSlotDescriptor.VALUE_OFFSET
-        }).containsExactly(0, 8, 12, 16);
+            ResponseSlotDescriptor.TICKET_OFFSET, ResponseSlotDescriptor.ANSWER_COUNT_OFFSET,
+            ResponseSlotDescriptor.ANSWERS_LENGTH_OFFSET, ResponseSlotDescriptor.ANSWERS_OFFSET,
+            ResponseSlotDescriptor.ANSWER_STATUS_OFFSET, ResponseSlotDescriptor.ANSWER_VALUE_LENGTH_OFFSET,
+            ResponseSlotDescriptor.ANSWER_HEADER_LENGTH
+        }).containsExactly(0, 8, 12, 16, 0, 4, 8);
+        assertThat(ResponseSlotDescriptor.answerLength(5)).isEqualTo(16);
         assertThat(ResponseSlotDescriptor.slotSize(1024)).isEqualTo(1088);
     }
 

@@ -78,11 +78,11 @@ class RegionTest {
     void attachingToAnotherMajorVersionNamesPathAndReason() throws IOException {
         Path path = dir.resolve("r");
         create(path);
-        writeInt(path, RegionHeaderDescriptor.VERSION_OFFSET, 2 << 16);
+        writeInt(path, RegionHeaderDescriptor.VERSION_OFFSET, (RegionHeaderDescriptor.MAJOR_VERSION + 1) << 16);
         assertThatThrownBy(() -> Region.attach(path))
                 .isInstanceOf(KvsIncompatibleRegionException.class)
                 .hasMessageContaining(path.toString())
-                .hasMessageContaining("layout version 2.0");
+                .hasMessageContaining("layout version " + (RegionHeaderDescriptor.MAJOR_VERSION + 1) + ".0");
     }
 
     @Test

@@ -1,0 +1,179 @@
+package io.concurrentkvs.core.internal.client;
+
+import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.TICKET_DONE;
+import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.ticket;
+
+import io.concurrentkvs.core.KvsException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * One batch of requests sent in one ring slot, answered in one run of response slots: the state
+ * machine of the run's lifetime on the client.
+ *
+ * <pre>
+ *   IN_FLIGHT --(answers seen DONE; CAS)--------------------------&gt; COMPLETING --&gt; RETIRED
+ *   IN_FLIGHT --(every request done, ticket CAS ARMED-&gt;FREE; CAS)--&gt; COMPLETING --&gt; RETIRED
+ *   IN_FLIGHT --(every request done, a worker is writing; CAS)-----&gt; COMPLETING --&gt; DRAINING
+ *   DRAINING  --(answers land, or the drain deadline passes)------------------------&gt; RETIRED
+ * </pre>
+ *
+ * The CAS out of IN_FLIGHT gives one thread the right to read the run: the poller, which completes
+ * answered batches; or a thread waiting on the future of a batch's only request
+ * ({@link #tryCompleteAlone}). A RETIRED batch's run may be reused; only the {@link Dispatcher} that
+ * owns the run does that. Each request is completed through its own future, so a request that timed out
+ * or was cancelled meanwhile simply ignores its answer.
+ */
+final class Batch {
+    static final int IN_FLIGHT = 0;
+    static final int COMPLETING = 1;
+    static final int DRAINING = 2;
+    static final int RETIRED = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Batch.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long id;
+    final int firstSlot;
+    final int count;
+    final RequestFuture<?>[] requests;
+    private final ResponseSlots responses;
+    private final int client;
+
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    /** When a DRAINING batch is given up on; written and read by the poller only. */
+    long drainDeadlineNanos;
+
+    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses, int client) {
+        this.id = id;
+        this.firstSlot = firstSlot;
+        this.count = count;
+        this.requests = requests;
+        this.responses = responses;
+        this.client = client;
+    }
+
+    int state() {
+        return state;
+    }
+
+    boolean isRetired() {
+        return state == RETIRED;
+    }
+
+    /** Whether the server has published this batch's answers. */
+    boolean answered() {
+        return responses.ticketOf(client, firstSlot) == ticket(id, TICKET_DONE);
+    }
+
+    boolean allDone() {
+        for (int i = 0; i < count; i++) {
+            if (!requests[i].isDone()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Completes a batch of one request whose answer has landed, on the thread waiting for that request.
+     *
+     * @return true if this thread completed it
+     */
+    boolean tryCompleteAlone() {
+        if (count != 1 || state != IN_FLIGHT || !answered() || !STATE.compareAndSet(this, IN_FLIGHT, COMPLETING)) {
+            return false;
+        }
+        deliver(null);
+        state = RETIRED;
+        return true;
+    }
+
+    /**
+     * Takes the right to complete the batch if its answers have landed and no other thread has taken it;
+     * the caller then {@linkplain #complete completes} it. Poller only.
+     */
+    boolean tryBeginCompletion() {
+        return state == IN_FLIGHT && answered() && STATE.compareAndSet(this, IN_FLIGHT, COMPLETING);
+    }
+
+    /**
+     * Completes the requests from the answers, on this thread or on {@code completionExecutor}, and
+     * retires the batch. Only after {@link #tryBeginCompletion} returned true; needs no drive token, since
+     * the run stays held until the batch is retired.
+     */
+    void complete(Executor completionExecutor) {
+        deliver(completionExecutor);
+        state = RETIRED;
+    }
+
+    /**
+     * Gives the run up once every request is done (timed out or cancelled): frees it at once if no
+     * worker has started answering, or waits for the answers a worker is writing. Poller only.
+     *
+     * @return true if the batch changed state
+     */
+    boolean tryAbandon(long drainDeadline) {
+        if (state != IN_FLIGHT || !allDone() || !STATE.compareAndSet(this, IN_FLIGHT, COMPLETING)) {
+            return false;
+        }
+        if (responses.cancel(client, firstSlot, id) || answered()) {
+            state = RETIRED;
+        } else {
+            drainDeadlineNanos = drainDeadline;
+            state = DRAINING;
+        }
+        return true;
+    }
+
+    /** Retires a DRAINING batch once its late answers landed or {@code now} passed its drain deadline. Poller only. */
+    boolean tryRetireDrained(long now) {
+        if (state != DRAINING || (!answered() && now - drainDeadlineNanos < 0)) {
+            return false;
+        }
+        state = RETIRED;
+        return true;
+    }
+
+    /** Reads the answers and completes the requests, on this thread or on {@code executor}. */
+    private void deliver(Executor executor) {
+        if (executor == null) {
+            if (!responses.readAnswers(client, firstSlot, count, (i, status, value) -> requests[i].completeFrom(status, value))) {
+                failCorrupt();
+            }
+            return;
+        }
+        int[] statuses = new int[count];
+        byte[][] values = new byte[count][];
+        boolean readable = responses.readAnswers(client, firstSlot, count, (i, status, value) -> {
+            statuses[i] = status;
+            values[i] = value;
+        });
+        executor.execute(() -> {
+            if (!readable) {
+                failCorrupt();
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                requests[i].completeFrom(statuses[i], values[i]);
+            }
+        });
+    }
+
+    private void failCorrupt() {
+        for (int i = 0; i < count; i++) {
+            requests[i].completeExceptionally(new KvsException("corrupt answer to " + requests[i].describe()
+                    + ": the answers of its batch do not fit their response slots"));
+        }
+    }
+}
