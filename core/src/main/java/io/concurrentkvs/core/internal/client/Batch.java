@@ -7,6 +7,7 @@ import io.concurrentkvs.core.KvsException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One batch of requests sent in one ring slot, answered in one run of response slots: the state
@@ -47,6 +48,8 @@ final class Batch {
     final RequestFuture<?>[] requests;
     private final ResponseSlots responses;
     private final int client;
+    /** The dispatcher's count of slots held by batches not yet retired; this batch leaves it on retiring. */
+    private final AtomicInteger activeSlots;
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
@@ -54,13 +57,21 @@ final class Batch {
     /** When a DRAINING batch is given up on; written and read by the poller only. */
     long drainDeadlineNanos;
 
-    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses, int client) {
+    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses, int client,
+            AtomicInteger activeSlots) {
         this.id = id;
         this.firstSlot = firstSlot;
         this.count = count;
         this.requests = requests;
         this.responses = responses;
         this.client = client;
+        this.activeSlots = activeSlots;
+    }
+
+    /** The end of every path: the run may be reused once its owner pops the batch. */
+    private void retire() {
+        state = RETIRED;
+        activeSlots.addAndGet(-count);
     }
 
     int state() {
@@ -95,7 +106,7 @@ final class Batch {
             return false;
         }
         deliver(null);
-        state = RETIRED;
+        retire();
         return true;
     }
 
@@ -114,7 +125,7 @@ final class Batch {
      */
     void complete(Executor completionExecutor) {
         deliver(completionExecutor);
-        state = RETIRED;
+        retire();
     }
 
     /**
@@ -128,7 +139,7 @@ final class Batch {
             return false;
         }
         if (responses.cancel(client, firstSlot, id) || answered()) {
-            state = RETIRED;
+            retire();
         } else {
             drainDeadlineNanos = drainDeadline;
             state = DRAINING;
@@ -141,7 +152,7 @@ final class Batch {
         if (state != DRAINING || (!answered() && now - drainDeadlineNanos < 0)) {
             return false;
         }
-        state = RETIRED;
+        retire();
         return true;
     }
 

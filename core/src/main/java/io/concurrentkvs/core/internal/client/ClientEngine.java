@@ -25,10 +25,11 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * JCTools MPSC queue (the hand-off) and returns without blocking. Everything that touches the region on
  * the client's behalf — taking queued requests, writing batches, watching answers — is done by whoever
  * holds the <em>drive token</em>, one thread at a time, in the current session's {@link Dispatcher}. The
- * poller thread takes the token on every pass; a caller that finds it free takes it to send its own
- * request (and whatever queued up meanwhile) at once, and never completes another request there. Futures
- * complete on the poller thread (or the configured completion executor), or on a thread waiting in a
- * future's own {@code get}/{@code join}.
+ * poller thread takes the token on every pass. A caller that finds the connection idle (nothing in
+ * flight) and the token free takes it to send its own request at once, without waking anyone; it never
+ * completes another request there. While requests are in flight, new ones queue up and the poller sends
+ * them together in its next pass. Futures complete on the poller thread (or the configured completion
+ * executor), or on a thread waiting in a future's own {@code get}/{@code join}.
  *
  * <p>Field owners: {@link #session} and {@link #downReason} are written by the poller while it holds the
  * token; {@link #closed} by {@link #close}; {@link #waiting} is incremented by callers and decremented by
@@ -173,7 +174,7 @@ public final class ClientEngine implements AutoCloseable {
             return 0;
         }
         Dispatcher d = s.dispatcher;
-        return (int) Math.min(d.slotCount(), (long) d.heldSlots() + waiting.get());
+        return (int) Math.min(d.slotCount(), (long) d.activeSlots() + waiting.get());
     }
 
     /**
@@ -205,9 +206,9 @@ public final class ClientEngine implements AutoCloseable {
             return f;
         }
         handoff.offer(f);
-        // Smart batching: if nobody is sending, send now (alone, or with whatever queued up meanwhile);
-        // otherwise the thread that is sending takes this request into its next batch before it lets go.
-        while (tryAcquireDrive()) {
+        // Smart batching: on an idle connection the request goes at once, from this thread; while others
+        // are in flight it joins the batch the poller sends next (it is awake while answers are due).
+        while (s.dispatcher.activeSlots() == 0 && tryAcquireDrive()) {
             try {
                 sendQueued();
             } finally {
@@ -226,8 +227,8 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     /**
-     * Takes the drive token if free. Any thread. A holder re-checks the hand-off queue after releasing
-     * it, so a request queued while the token was held is sent by the holder or by its own caller.
+     * Takes the drive token if free. Any thread. A caller that sent re-checks the hand-off queue after
+     * releasing it; the poller passes again at once while the queue is not empty.
      */
     boolean tryAcquireDrive() {
         return (int) DRIVE.getVolatile(this) == 0 && DRIVE.compareAndSet(this, 0, 1);

@@ -10,6 +10,7 @@ import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -48,8 +49,13 @@ final class Dispatcher {
     /** The next slot to hand out. */
     private int head;
     private long nextSequence = 1;
-    /** Slots held by live batches; written by the owner, read by any thread. */
-    private volatile int heldSlots;
+    /** Slots held by live batches, retired or not; the owner's, for handing out runs. */
+    private int heldSlots;
+    /**
+     * Slots held by batches not yet retired: the requests in flight. Incremented by the owner when it
+     * sends, decremented by whichever thread retires a batch; read by any thread.
+     */
+    private final AtomicInteger activeSlots = new AtomicInteger();
 
     Dispatcher(RequestRing ring, ResponseSlots responses, int client, long generation) {
         this.ring = ring;
@@ -61,9 +67,9 @@ final class Dispatcher {
         this.maxRequests = RequestRingDescriptor.maxRequests(slotSize);
     }
 
-    /** Response slots held by batches in flight (or answered and not yet retired). Any thread. */
-    int heldSlots() {
-        return heldSlots;
+    /** Response slots held by batches whose answers have not been delivered or given up yet. Any thread. */
+    int activeSlots() {
+        return activeSlots.get();
     }
 
     int slotCount() {
@@ -144,7 +150,9 @@ final class Dispatcher {
         int first = head;
         head += count;
         heldSlots += count;
-        Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, client);
+        activeSlots.addAndGet(count);
+        Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, client,
+                activeSlots);
         live.addLast(batch);
         return batch;
     }
@@ -315,6 +323,7 @@ final class Dispatcher {
         }
         live.clear();
         heldSlots = 0;
+        activeSlots.set(0);
         int queued = pending.size();
         pending.forEach(f -> fail.accept(f, error));
         pending.clear();

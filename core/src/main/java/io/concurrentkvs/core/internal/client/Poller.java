@@ -158,7 +158,7 @@ final class Poller implements Runnable {
         engine.pollerParking = true;
         Session s = engine.session;
         if (engine.handoff.isEmpty() && !engine.closed && !engine.cancellations
-                && (s == null || s.dispatcher.heldSlots() == 0)) {
+                && (s == null || s.dispatcher.activeSlots() == 0)) {
             idleIdler.idle();
         }
         engine.pollerParking = false;
@@ -276,6 +276,11 @@ final class Poller implements Runnable {
         }
         try {
             Session s = engine.session;
+            if (s != null) {
+                // What was submitted before close() still goes out, as if sent at the call; only its
+                // answers are no longer awaited (a closed connection fails them).
+                engine.sendQueued();
+            }
             engine.session = null;
             engine.downReason = "connection to '" + engine.name + "' is closed";
             if (s != null) {
