@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -62,12 +61,16 @@ import reactor.core.publisher.Mono;
  * <h2>Batches</h2>
  * {@link #setAll} and {@link #getAll} keep at most a window of requests in flight (default
  * {@link ReactiveOptions#DEFAULT_BATCH_WINDOW}), request that many elements from upstream at first and
- * then one more each time a result has been emitted, and emit one result per element in input order.
- * A slow subscriber therefore slows the upstream down instead of filling memory: at most a window of
- * elements is requested ahead of what was emitted. The first failure ends the batch with its error
- * and cancels the requests still in flight; results of writes already applied stay applied. Upstream
- * elements are requested from the poller thread once the batch runs; give a source that blocks or
- * works hard its own thread ({@code publishOn}/{@code subscribeOn}) before passing it in.
+ * then one more for each result emitted, and emit one result per element in input order. A slow
+ * subscriber therefore slows the upstream down instead of filling memory: at most a window of
+ * elements is requested ahead of what was emitted. Each element is one request of the
+ * {@link AsyncKvsClient}, with no {@code Mono} per element. The first failure (a failed request, an
+ * element that cannot be encoded, a null element, an upstream error) ends the batch at once with its
+ * error, cancels the requests still in flight and cancels upstream; results of writes already applied
+ * stay applied. Cancelling a batch cancels its requests in flight and upstream. Upstream elements are
+ * requested, and their requests sent, from the poller thread once the batch runs (and from the
+ * subscribing or requesting thread); give a source that blocks or works hard its own thread
+ * ({@code publishOn}/{@code subscribeOn}) before passing it in.
  *
  * <p>Thread safety: thread-safe and stateless; share one per connection and codec pair.
  *
@@ -165,7 +168,8 @@ public final class ReactiveKvsClient<K, V> {
 
     /** As {@link #setAll(Publisher)} with at most {@code window} writes in flight. */
     public Flux<Boolean> setAll(Publisher<? extends Map.Entry<? extends K, ? extends V>> entries, int window) {
-        return windowed(entries, window, entry -> set(entry.getKey(), entry.getValue()));
+        Objects.requireNonNull(entries, "entries publisher");
+        return OrderedWindowFlux.create(entries, window, entry -> async.set(entry.getKey(), entry.getValue()));
     }
 
     /**
@@ -178,7 +182,8 @@ public final class ReactiveKvsClient<K, V> {
 
     /** As {@link #getAll(Publisher)} with at most {@code window} reads in flight. */
     public Flux<Optional<V>> getAll(Publisher<? extends K> keys, int window) {
-        return windowed(keys, window, this::get);
+        Objects.requireNonNull(keys, "keys publisher");
+        return OrderedWindowFlux.create(keys, window, async::get);
     }
 
     /**
@@ -188,19 +193,6 @@ public final class ReactiveKvsClient<K, V> {
      */
     private static <T> Mono<T> send(Supplier<CompletableFuture<T>> request) {
         return Mono.fromFuture(request, false);
-    }
-
-    /**
-     * The batch engine. {@code flatMapSequential} subscribes to at most {@code window} inner Monos at a
-     * time, asks upstream for {@code window} elements and then for one more each time an inner's result
-     * has been emitted, and re-orders results into input order: exactly the window, backpressure and
-     * ordering the batch contract asks for. Inner prefetch 1: each inner emits a single value.
-     */
-    private static <T, R> Flux<R> windowed(Publisher<? extends T> source, int window,
-            Function<? super T, ? extends Publisher<? extends R>> call) {
-        Objects.requireNonNull(source, "source publisher");
-        requireWindow(window);
-        return Flux.<T>from(source).flatMapSequential(call, window, 1);
     }
 
     static int requireWindow(int window) {
