@@ -21,9 +21,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Threads: futures complete on the connection's poller thread (or the configured completion
  * executor, or a thread blocked in the future's {@code get}/{@code join}); do not block in callbacks
- * chained on them without an {@code ...Async} stage. Cancelling a future frees its response slot; it
- * does not undo a write the server has already applied. Requests in flight at the same time are not
- * ordered relative to each other: to order two writes to one key, wait for the first.
+ * chained on them without an {@code ...Async} stage; a callback never runs inside another call on this
+ * client. Cancelling a future frees its response slot (once its batch is done); it does not undo a write
+ * the server has already applied.
+ *
+ * <p>Order: operations on the same key issued through one connection without waiting for each other take
+ * effect in the order they were issued, with any number of server workers. Concurrent calls from
+ * different threads are not ordered relative to each other.
  *
  * <p>Thread safety: thread-safe.
  *

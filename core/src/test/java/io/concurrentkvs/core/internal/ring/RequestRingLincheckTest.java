@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The test's {@code poll} waits while the head slot is claimed but unpublished, as JCTools'
  * {@code MpmcArrayQueue.poll} does; the server's {@link RingConsumer} returns instead and waits outside.
- * It answers "empty" from a consistent snapshot of both indices (see {@code poll}).
+ * It answers "empty" from a consistent snapshot of both indices (see {@code poll}); likewise its
+ * {@code offer} answers "full" only from such a snapshot, since {@link RequestRing#claim} may give up
+ * early while a consumer is between taking and releasing a slot.
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:1000")
 public class RequestRingLincheckTest {
@@ -36,9 +38,16 @@ public class RequestRingLincheckTest {
 
     @Operation
     public boolean offer(@Param(name = "value") int value) {
-        long index = ring.claim(1);
-        if (index == RequestRing.FULL) {
-            return false;
+        long index;
+        while ((index = ring.claim(1)) == RequestRing.FULL) {
+            // claim gives up after a bounded number of retries (a client retries later), also while a
+            // consumer sits between taking a slot and releasing it; that is not "full". Full only if, at
+            // one instant, capacity indices were claimed and not consumed (snapshot as in poll).
+            long consumed = ring.consumerIndex();
+            if (ring.producerIndex() - consumed >= CAPACITY && ring.consumerIndex() == consumed) {
+                return false;
+            }
+            Thread.onSpinWait();
         }
         ring.memory().putInt(ring.slotOffset(index) + PAYLOAD_OFFSET, value);
         return ring.publish(index);
