@@ -235,17 +235,27 @@ final class Dispatcher {
     }
 
     /**
-     * Takes every batch whose answers have landed into {@code answered}; the poller completes them once
+     * Takes the batches whose answers have landed into {@code answered}; the poller completes them once
      * it has released the drive token, so that application callbacks never hold up senders. Poller only.
+     *
+     * <p>A connection's batches are answered in the order they were sent (the server applies one
+     * client's batches in ring order), so a quick pass stops at the first batch still waiting; a full
+     * pass ({@code everyBatch}, once a millisecond) also finds any answered out of order.
      *
      * @return how many batches were taken
      */
-    int collect(List<Batch> answered) {
+    int collect(List<Batch> answered, boolean everyBatch) {
         int taken = 0;
         for (Batch batch : live) {
+            int state = batch.state();
+            if (state != Batch.IN_FLIGHT) {
+                continue;
+            }
             if (batch.tryBeginCompletion()) {
                 answered.add(batch);
                 taken++;
+            } else if (!everyBatch) {
+                break;
             }
         }
         return taken;

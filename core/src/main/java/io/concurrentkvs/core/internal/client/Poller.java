@@ -131,10 +131,11 @@ final class Poller implements Runnable {
         Session s = engine.session;
         if (s != null) {
             Dispatcher d = s.dispatcher;
+            boolean sweep = engine.cancellations || now - nextDeadlineSweep >= 0;
             // Collected first, so that the runs freed by the last pass's completions go into one batch.
-            work += d.collect(answered);
+            work += d.collect(answered, sweep);
             work += engine.sendQueued();
-            if (engine.cancellations || now - nextDeadlineSweep >= 0) {
+            if (sweep) {
                 engine.cancellations = false;
                 nextDeadlineSweep = now + DEADLINE_SWEEP_NANOS;
                 work += d.sweep(now, drainNanos, engine::timeout, engine::fail);

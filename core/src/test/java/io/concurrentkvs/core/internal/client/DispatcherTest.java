@@ -74,7 +74,7 @@ class DispatcherTest {
 
     /** Completes what landed, as the poller does (collect under the token, complete after). */
     private void collect() {
-        dispatcher.collect(answered);
+        dispatcher.collect(answered, true);
         answered.forEach(b -> b.complete(null));
         answered.clear();
     }
