@@ -38,17 +38,19 @@ abstract class StoreKey {
 
     /**
      * The key of {@code length} bytes at {@code offset} of {@code memory}, read without an intermediate
-     * array when it is kept inline. Reads whole 8-byte words: for a key of up to 16 bytes the memory must
-     * extend to the end of the last word the key touches (a ring slot's payload always does).
+     * array when it is kept inline. Reads whole 8-byte words, never past {@code limit} (the end of the
+     * key's record): a word that would cross it is read as the 8 bytes ending at the key's last byte
+     * instead, so at least 8 bytes before the end of a short key must be readable (a record's header
+     * precedes its key).
      *
      * @throws IndexOutOfBoundsException if the words lie outside {@code memory}
      */
-    static StoreKey read(Memory memory, long offset, int length) {
+    static StoreKey read(Memory memory, long offset, int length, long limit) {
         if (length <= 8) {
-            return new Inline8(word(memory, offset, length), length);
+            return new Inline8(word(memory, offset, length, limit), length);
         }
         if (length <= 16) {
-            return new Inline16(word(memory, offset, 8), word(memory, offset + 8, length - 8), length);
+            return new Inline16(word(memory, offset, 8, limit), word(memory, offset + 8, length - 8, limit), length);
         }
         byte[] bytes = new byte[length];
         memory.getBytes(offset, bytes, 0, length);
@@ -56,9 +58,17 @@ abstract class StoreKey {
     }
 
     /** {@code count} (0-8) bytes at {@code offset}, as {@link #word(byte[], int, int)} reads them. */
-    private static long word(Memory memory, long offset, int count) {
+    private static long word(Memory memory, long offset, int count, long limit) {
         if (count == 0) {
             return 0;
+        }
+        if (offset + 8 > limit) {
+            // The 8 bytes ending at the key's last byte: the key's bytes are the top count of them.
+            long tail = memory.getLong(offset + count - 8);
+            if (BIG_ENDIAN) {
+                tail = Long.reverseBytes(tail);
+            }
+            return tail >>> ((8 - count) << 3);
         }
         long word = memory.getLong(offset);
         if (BIG_ENDIAN) {

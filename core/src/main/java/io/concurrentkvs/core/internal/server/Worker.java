@@ -163,16 +163,24 @@ final class Worker implements Runnable {
                 if (!lengthsValid) {
                     framed = false; // every later record's position is unknown
                 } else {
+                    long recordEnd = at + RequestRingDescriptor.recordLength(keyLength, valueLength);
                     if (Opcodes.isValid(opcode) && (valueLength == 0 || Opcodes.carriesValue(opcode))) {
-                        StoreKey key = StoreKey.read(m, at + RECORD_HEADER_LENGTH, keyLength);
-                        if (opcode == Opcodes.GET) {
-                            found = get(key);
-                            status = found == null ? ResponseStatus.ABSENT : ResponseStatus.FOUND;
-                        } else {
-                            status = write(m, opcode, key, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                        try {
+                            StoreKey key = StoreKey.read(m, at + RECORD_HEADER_LENGTH, keyLength, recordEnd);
+                            if (opcode == Opcodes.GET) {
+                                found = get(key);
+                                status = found == null ? ResponseStatus.ABSENT : ResponseStatus.FOUND;
+                            } else {
+                                status = write(m, opcode, key, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                            }
+                        } catch (RuntimeException e) {
+                            // Only a bug can get here; the batch is still answered, so its run is freed.
+                            LOG.warn("request {} of batch {} failed", i, batchId, e);
+                            found = null;
+                            status = ResponseStatus.MALFORMED;
                         }
                     }
-                    at += RequestRingDescriptor.recordLength(keyLength, valueLength);
+                    at = recordEnd;
                 }
             }
             if (status == ResponseStatus.MALFORMED) {

@@ -27,7 +27,7 @@ class StoreKeyTest {
                 }
                 memory.putBytes(64, garbage, 0, garbage.length);
                 memory.putBytes(64, key, 0, length);
-                StoreKey fromMemory = StoreKey.read(memory, 64, length);
+                StoreKey fromMemory = StoreKey.read(memory, 64, length, memory.capacity());
                 StoreKey fromArray = StoreKey.of(key.clone());
                 assertThat(fromMemory).as("length %d", length).isEqualTo(fromArray);
                 assertThat(fromMemory.hashCode()).isEqualTo(fromArray.hashCode());
@@ -38,6 +38,21 @@ class StoreKeyTest {
                 }
                 assertThat(fromMemory).isNotEqualTo(StoreKey.of(Arrays.copyOf(key, length + 1)));
             }
+        }
+    }
+
+    @Test
+    void aKeyEndingAtTheEndOfItsRecordIsReadWithoutCrossingIt() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int length = 1; length <= 16; length++) {
+            byte[] key = new byte[length];
+            random.nextBytes(key);
+            // The key ends exactly where readable memory ends, with 12 header bytes before it.
+            Memory memory = new HeapMemory(12 + length);
+            memory.putBytes(12, key, 0, length);
+            StoreKey fromMemory = StoreKey.read(memory, 12, length, 12 + length);
+            assertThat(fromMemory).as("length %d", length).isEqualTo(StoreKey.of(key.clone()));
+            assertThat(fromMemory.hashCode()).isEqualTo(StoreKey.of(key.clone()).hashCode());
         }
     }
 }
