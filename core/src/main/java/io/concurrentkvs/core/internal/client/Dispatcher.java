@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -97,9 +98,9 @@ final class Dispatcher {
      */
     int send() {
         retire();
-        int taken = 0;
+        int queued = pending.size();
         while (!pending.isEmpty()) {
-            taken += dropDone();
+            dropDone();
             RequestFuture<?> next = pending.peekFirst();
             if (next == null || !fitsEmptySlot(next) || isExhausted()) {
                 break;
@@ -112,34 +113,38 @@ final class Dispatcher {
             if (index == RequestRing.FULL) {
                 break;
             }
-            Batch batch = takeBatch(Math.min(run, maxRequests));
-            taken += batch.count;
-            publish(index, batch);
+            publish(index, takeBatch(Math.min(run, maxRequests)));
         }
-        return taken;
+        return queued - pending.size();
     }
 
-    private int dropDone() {
-        int dropped = 0;
+    /** Drops requests at the head of the queue that completed (were cancelled) before being sent. */
+    private void dropDone() {
         RequestFuture<?> f;
         while ((f = pending.peekFirst()) != null && f.isDone()) {
             pending.pollFirst();
-            dropped++;
         }
-        return dropped;
     }
 
     private boolean fitsEmptySlot(RequestFuture<?> f) {
         return RequestRingDescriptor.recordLength(f.key.length, f.valueLength()) <= payloadCapacity(slotSize);
     }
 
-    /** Takes the longest prefix of the queue that fits one slot and {@code limit} response slots. */
+    /**
+     * Takes the longest prefix of the queue that fits one slot and {@code limit} response slots, leaving
+     * out requests already cancelled. The head always goes (the caller checked that it fits an empty
+     * slot; if it was cancelled just now its answer is ignored), so the batch is never empty.
+     */
     private Batch takeBatch(int limit) {
         RequestFuture<?>[] requests = new RequestFuture<?>[Math.min(limit, pending.size())];
         int room = payloadCapacity(slotSize);
         int count = 0;
         RequestFuture<?> f;
         while (count < requests.length && (f = pending.peekFirst()) != null) {
+            if (count > 0 && f.isDone()) {
+                pending.pollFirst();
+                continue;
+            }
             int length = RequestRingDescriptor.recordLength(f.key.length, f.valueLength());
             if (length > room) {
                 break;
@@ -268,7 +273,7 @@ final class Dispatcher {
      * @return how many requests or batches changed state
      */
     int sweep(long now, long drainNanos, Function<RequestFuture<?>, RuntimeException> timeout,
-            java.util.function.BiConsumer<RequestFuture<?>, Throwable> fail) {
+            BiConsumer<RequestFuture<?>, Throwable> fail) {
         int work = 0;
         for (Batch batch : live) {
             int state = batch.state();
@@ -297,7 +302,7 @@ final class Dispatcher {
      * @return how many left the queue
      */
     int expirePending(long now, Function<RequestFuture<?>, RuntimeException> timeout,
-            java.util.function.BiConsumer<RequestFuture<?>, Throwable> fail) {
+            BiConsumer<RequestFuture<?>, Throwable> fail) {
         int removed = 0;
         for (Iterator<RequestFuture<?>> it = pending.iterator(); it.hasNext(); ) {
             RequestFuture<?> f = it.next();
@@ -325,7 +330,7 @@ final class Dispatcher {
      *
      * @return how many queued requests were failed
      */
-    int failAll(Throwable error, java.util.function.BiConsumer<RequestFuture<?>, Throwable> fail) {
+    int failAll(Throwable error, BiConsumer<RequestFuture<?>, Throwable> fail) {
         for (Batch batch : live) {
             for (int i = 0; i < batch.count; i++) {
                 fail.accept(batch.requests[i], error);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.concurrentkvs.core.internal.memory.HeapMemory;
 import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import net.openhft.chronicle.core.UnsafeMemory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -47,12 +49,19 @@ class StoreKeyTest {
         for (int length = 1; length <= 16; length++) {
             byte[] key = new byte[length];
             random.nextBytes(key);
-            // The key ends exactly where readable memory ends, with 12 header bytes before it.
-            Memory memory = new HeapMemory(12 + length);
-            memory.putBytes(12, key, 0, length);
-            StoreKey fromMemory = StoreKey.read(memory, 12, length, 12 + length);
-            assertThat(fromMemory).as("length %d", length).isEqualTo(StoreKey.of(key.clone()));
-            assertThat(fromMemory.hashCode()).isEqualTo(StoreKey.of(key.clone()).hashCode());
+            // The key ends exactly where readable memory ends, with a 12-byte record header before it (so
+            // its words are not 8-byte aligned: native memory, as in the ring).
+            long size = 12 + length;
+            long address = UnsafeMemory.MEMORY.allocate(size);
+            try {
+                Memory memory = new OffHeapMemory(address, size, this);
+                memory.putBytes(12, key, 0, length);
+                StoreKey fromMemory = StoreKey.read(memory, 12, length, size);
+                assertThat(fromMemory).as("length %d", length).isEqualTo(StoreKey.of(key.clone()));
+                assertThat(fromMemory.hashCode()).isEqualTo(StoreKey.of(key.clone()).hashCode());
+            } finally {
+                UnsafeMemory.MEMORY.freeMemory(address, size);
+            }
         }
     }
 }
