@@ -122,6 +122,7 @@ final class Report {
         long p99 = percentile(kvs, 99);
         v.check(p50 <= 1_000, "p50", "p50 " + us(p50) + " us");
         v.check(p99 <= 10_000, "p99", "p99 " + us(p99) + " us");
+        v.noErrors("kvs", kvs);
         Row redis = find(Scenario.SYNC_GET.title, "redis");
         if (redis == null) {
             v.missing("Redis");
@@ -143,6 +144,7 @@ final class Report {
         long p99 = percentile(busy, 99);
         v.info("p50 " + us(percentile(busy, 50)) + " us");
         v.check(p99 <= 5_000, "p99", "p99 " + us(p99) + " us");
+        v.noErrors("kvs", busy);
         sb.append(v);
     }
 
@@ -156,6 +158,7 @@ final class Report {
         Verdict v = new Verdict(what);
         double r = kvs.result().opsPerSecond();
         v.check(r >= 3e6, "3 M", mops(r) + (r >= 5e6 ? " (aim 5 M reached)" : ""));
+        v.noErrors("kvs", kvs);
         Row redis = find(Scenario.ASYNC_GET.title, "redis");
         if (redis == null) {
             v.missing("Redis");
@@ -187,6 +190,7 @@ final class Report {
             }
             double r = kvs.result().opsPerSecond();
             v.check(r >= 3e6, name, name + " " + mops(r));
+            v.noErrors(name, kvs);
             Row redis = find(s.title, "redis");
             if (redis == null) {
                 v.missing(name + " Redis");
@@ -212,6 +216,7 @@ final class Report {
         long p99 = percentile(kvs, 99);
         v.info("p50 " + us(percentile(kvs, 50)) + " us");
         v.check(p99 <= 1_000_000, "p99", "p99 " + us(p99) + " us");
+        v.noErrors("kvs", kvs);
         v.info(mops(kvs.result().opsPerSecond()));
         Row redis = find(Scenario.ASYNC_GET_256.title, "redis");
         if (redis != null) {
@@ -236,6 +241,7 @@ final class Report {
             double x = kvs.result().opsPerSecond() / chronicle.result().opsPerSecond();
             v.check(x >= 1, keys, keys + " " + mops(kvs.result().opsPerSecond()) + " vs "
                     + mops(chronicle.result().opsPerSecond()).replace(" ops/s", "") + " = " + times(x));
+            v.noErrors(keys, kvs);
         }
         sb.append(any ? v.toString() : skipped(what, "no 4-process mix rows of both kvs and chronicle"));
     }
@@ -271,6 +277,14 @@ final class Report {
             shown.add(shownText);
             if (!met) {
                 failed.add(part);
+            }
+        }
+
+        /** A request that failed (e.g. timed out) fails the target, whatever the numbers say. */
+        void noErrors(String part, Row row) {
+            long errors = row.result().errors();
+            if (errors > 0) {
+                check(false, part + " errors", part + " " + errors + " failed requests");
             }
         }
 

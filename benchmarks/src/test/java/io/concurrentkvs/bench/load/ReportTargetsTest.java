@@ -13,13 +13,17 @@ class ReportTargetsTest {
 
     /** A row of {@code opsPerSecond} whose latencies are all {@code nanos} (0: no latency recorded). */
     private void row(String scenario, String system, int processes, double opsPerSecond, long nanos) {
+        row(scenario, system, processes, opsPerSecond, nanos, 0);
+    }
+
+    private void row(String scenario, String system, int processes, double opsPerSecond, long nanos, long errors) {
         List<Measurement> parts = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
             Histogram h = Measurement.newHistogram();
             if (nanos > 0) {
                 h.recordValueWithCount(nanos, 100);
             }
-            parts.add(new Measurement((long) (opsPerSecond / processes), 1_000_000_000L, 0, 0, 0, h));
+            parts.add(new Measurement((long) (opsPerSecond / processes), 1_000_000_000L, errors, 0, 0, h));
         }
         rows.add(new Row(scenario, system, Measurement.aggregate(parts), Double.NaN, Double.NaN));
     }
@@ -62,6 +66,15 @@ class ReportTargetsTest {
         assertThat(line(t, "6.")).startsWith("MISSED").contains("100k keys 1.20 M ops/s vs 0.60 M = 2.00x",
                 "1000k keys 0.50 M ops/s vs 0.55 M = 0.91x").endsWith("[missed: 1000k keys]");
         assertThat(line(t, "7.")).startsWith("MET").contains("3.50%");
+    }
+
+    @Test
+    void failedRequestsMissTheTarget() {
+        row(Scenario.ASYNC_GET_256.title, "kvs", 1, 800_000, 300_000, 256);
+        String t = new Report(rows, null, Settings.parse(new String[0])).targets();
+
+        assertThat(line(t, "5.")).startsWith("MISSED").contains("p99 300 us", "kvs 256 failed requests")
+                .endsWith("[missed: kvs errors]");
     }
 
     @Test
