@@ -3,7 +3,7 @@
 # cross-process load generator against Concurrent-KVS, Redis (Lettuce) and Chronicle Map side by side.
 #
 #   benchmarks/run.sh            full run (~7-10 min)
-#   benchmarks/run.sh --quick    quick run (~2 min)
+#   benchmarks/run.sh --quick    quick run (~2-3 min)
 #   benchmarks/run.sh --jmh [JMH args]   the in-process JMH benchmarks instead (e.g. --jmh Ring -f 1)
 #   Any other arguments go to the load generator (see its --help text in Settings.usage()).
 #
@@ -15,7 +15,9 @@ JAR=benchmarks/target/kvs-benchmarks.jar
 JAVA=${JAVA:-java}
 
 if [[ ! -f $JAR || ${REBUILD:-1} == 1 ]]; then
-  mvn -B -q -ntp -pl benchmarks package -DskipTests
+  # -am: the jar bundles this checkout's kvs-core/reactive/blocking-adapter, not whatever another build
+  # last installed in the shared local Maven repository (nothing is installed here).
+  mvn -B -q -ntp -pl benchmarks -am package -DskipTests
 fi
 
 if [[ ${1:-} == --jmh ]]; then

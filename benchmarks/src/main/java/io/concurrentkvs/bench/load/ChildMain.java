@@ -19,7 +19,8 @@ import net.openhft.chronicle.map.ChronicleMap;
  *
  * <p>Roles:
  * <ul>
- *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer}; answers {@code heap} and {@code alloc} (bytes allocated, CPU nanoseconds).
+ *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer} (WORKERS {@code default}: the builder's own
+ *       default); answers {@code heap} and {@code alloc} (bytes allocated, CPU nanoseconds).
  *   <li>{@code chronicle-owner FILE KEYS STYLE}: creates and fills a Chronicle Map file, then holds it.
  *   <li>{@code load SYSTEM TARGET STYLE KEYS INFLIGHT}: writes every key once.
  *   <li>{@code client SYSTEM TARGET SCENARIO STYLE KEYS INFLIGHT WARMUP_MS MEASURE_MS SEED}.
@@ -34,7 +35,7 @@ public final class ChildMain {
         try {
             switch (args[0]) {
                 case "server":
-                    server(args[1], IdleStrategy.parse(args[2]), Integer.parseInt(args[3]), in);
+                    server(args[1], IdleStrategy.parse(args[2]), args[3].equals("default") ? 0 : Integer.parseInt(args[3]), in);
                     break;
                 case "chronicle-owner":
                     chronicleOwner(new File(args[1]), Integer.parseInt(args[2]), args[3], in);
@@ -73,8 +74,13 @@ public final class ChildMain {
         }
     }
 
+    /** {@code workers} 0: the library's default count. */
     private static void server(String name, IdleStrategy idle, int workers, BufferedReader in) throws Exception {
-        try (KvsServer server = KvsServer.builder(name).workers(workers).idleStrategy(idle).build()) {
+        KvsServer.Builder builder = KvsServer.builder(name).idleStrategy(idle);
+        if (workers > 0) {
+            builder.workers(workers);
+        }
+        try (KvsServer server = builder.build()) {
             server.start();
             say("READY " + ProcessHandle.current().pid());
             String line;

@@ -12,17 +12,20 @@ import java.util.concurrent.TimeUnit;
  * The cross-process load generator: starts a Concurrent-KVS server JVM and client JVMs, then the same
  * clients against Redis (through Lettuce, on a server {@code run.sh} started) and against Chronicle Map
  * (one JVM creates and fills the map file, others read it), and prints one table with all three side by
- * side, the ratios, and the issue's targets.
+ * side, the ratios, and the targets (issue 11, SPEC section 5) with a verdict each.
  *
- * <p>Only one system is up at a time: on a 2-core machine a busy-spinning KVS worker left running would
- * steal a core from Redis. Also measured for KVS: heap bytes per stored entry, sync get with the default
- * (balanced) idle strategy, and the idle CPU of an idle server plus an idle client.
+ * <p>The main KVS rows run with the library's default settings unless an option overrides them (see
+ * {@link Settings}). Only one system is up at a time: on a 2-core machine a busy-spinning KVS worker left
+ * running would steal a core from Redis. Also measured for KVS ("extras"): sync get with a busy-spin
+ * server (the option for the lowest one-at-a-time latency), heap bytes per stored entry, and the CPU of
+ * an idle default server plus an idle client.
  *
  * <p>Run: {@code java -cp kvs-benchmarks.jar io.concurrentkvs.bench.load.LoadGenerator [--quick] ...}
  * (see {@link Settings#usage()}); {@code benchmarks/run.sh} does it all.
  */
 public final class LoadGenerator {
-    static final String BALANCED_SYNC_GET = "sync get, balanced server (1M fixed8 keys)";
+    /** The extra row: sync get, as the main row, but against a busy-spinning server. */
+    static final String BUSY_SYNC_GET = "sync get, busy-spin server (extra)";
     private static final List<String> COMMON_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
             "-Dchronicle.analytics.disable=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     /** Chronicle Map reaches into JDK internals on Java 17+; only its own JVMs get these flags. */
@@ -41,6 +44,7 @@ public final class LoadGenerator {
     private final Settings settings;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private Report.IdleCpu idleCpu;
     private int childCounter;
 
     private LoadGenerator(Settings settings) {
@@ -56,6 +60,7 @@ public final class LoadGenerator {
         System.out.println("== Concurrent-KVS load generator ==");
         System.out.print(Environment.describe(COMMON_JVM));
         System.out.println("settings: " + settings);
+        System.out.println(settings.kvsDescription());
         System.out.println("logs:     " + settings.workDir.toAbsolutePath());
         System.out.println();
         long start = System.nanoTime();
@@ -85,7 +90,7 @@ public final class LoadGenerator {
         if (settings.systems.contains("kvs") && settings.extras) {
             runKvsExtras();
         }
-        Report report = new Report(rows);
+        Report report = new Report(rows, idleCpu, settings);
         System.out.println();
         System.out.println("== Results (latency in microseconds; ops/s summed over the client processes) ==");
         System.out.print(report.table());
@@ -93,7 +98,6 @@ public final class LoadGenerator {
         System.out.println("== Ratios ==");
         System.out.print(report.ratios());
         System.out.println();
-        System.out.println("== Targets (issue 6) ==");
         System.out.print(report.targets());
         for (String note : notes) {
             System.out.println("note: " + note);
@@ -130,9 +134,10 @@ public final class LoadGenerator {
 
     private void runKvs() {
         String name = "kvs-bench-" + ProcessHandle.current().pid();
-        try (Child server = start("kvs", "server", List.of(name, settings.serverIdle, Integer.toString(settings.workers)))) {
+        try (Child server = start("kvs", "server", List.of(name, settings.serverIdle, settings.workersArgument()))) {
             server.expect("READY", 60);
-            progress("kvs server up (" + settings.serverIdle + " worker x" + settings.workers + "), loading " + settings.loadedKeys() + " keys");
+            progress("kvs server up (" + settings.serverIdle + " worker x" + settings.effectiveWorkers() + "), loading "
+                    + settings.loadedKeys() + " keys");
             load("kvs", name, "var", settings.loadedKeys());
             runScenarios("kvs", name, server);
         }
@@ -158,8 +163,8 @@ public final class LoadGenerator {
     }
 
     private void runScenarios(String system, String target, Child server) {
-        for (Scenario s : List.of(Scenario.SYNC_GET, Scenario.SYNC_SET, Scenario.ASYNC_GET, Scenario.SET_ALL,
-                Scenario.GET_ALL)) {
+        for (Scenario s : List.of(Scenario.SYNC_GET, Scenario.SYNC_SET, Scenario.ASYNC_GET, Scenario.ASYNC_GET_256,
+                Scenario.SET_ALL, Scenario.GET_ALL)) {
             if (!settings.scenarios.contains(s)) {
                 continue;
             }
@@ -169,7 +174,7 @@ public final class LoadGenerator {
             if (system.equals("harness") && !(s == Scenario.SYNC_GET || s == Scenario.ASYNC_GET)) {
                 continue; // the harness's own cost matters only where a system is measured per request
             }
-            int inFlight = s == Scenario.ASYNC_GET ? settings.inFlight : settings.window;
+            int inFlight = s.fixedInFlight > 0 ? s.fixedInFlight : s == Scenario.ASYNC_GET ? settings.inFlight : settings.window;
             measure(s.title, system, target, s, "var", settings.keySpace, 1, inFlight, server);
         }
         if (!settings.scenarios.contains(Scenario.MIX) || system.equals("harness")) {
@@ -178,8 +183,7 @@ public final class LoadGenerator {
         for (int keys : settings.largeKeySpace > 0 ? List.of(settings.keySpace, settings.largeKeySpace)
                 : List.of(settings.keySpace)) {
             for (int processes : settings.clientCounts) {
-                String title = String.format(Locale.ROOT, "%s, %dk keys, %d proc", Scenario.MIX.title, keys / 1000, processes);
-                measure(title, system, target, Scenario.MIX, "var", keys, processes, settings.mixInFlight, server);
+                measure(Scenario.mixTitle(keys, processes), system, target, Scenario.MIX, "var", keys, processes, settings.mixInFlight, server);
             }
         }
     }
@@ -241,13 +245,27 @@ public final class LoadGenerator {
     }
 
     /**
-     * Heap per entry, balanced sync get and idle CPU, on one server with the default (balanced) idle
-     * strategy. Heap: used heap after GC, before and after 1M entries of an 8-byte key and 100-byte value.
+     * The extras: sync get against a busy-spinning server (target 2) over the main rows' keys; then, on a
+     * server with the default (balanced) idle strategy, heap per entry (used heap after GC, before and
+     * after 1M entries of an 8-byte key and 100-byte value) and the idle CPU of that server with one idle
+     * client (target 7). One server at a time, so the busy one is gone before idle CPU is measured.
      */
     private void runKvsExtras() throws InterruptedException {
+        if (settings.scenarios.contains(Scenario.SYNC_GET)) {
+            String busyName = "kvs-bench-busy-" + ProcessHandle.current().pid();
+            try (Child server = start("kvs", "server", "server-busy",
+                    List.of(busyName, Settings.BUSY_SERVER_IDLE, settings.workersArgument()))) {
+                server.expect("READY", 60);
+                progress("kvs server up (" + Settings.BUSY_SERVER_IDLE + " worker x" + settings.effectiveWorkers()
+                        + "), loading " + settings.keySpace + " keys");
+                load("kvs", busyName, "var", settings.keySpace);
+                measure(BUSY_SYNC_GET, "kvs", busyName, Scenario.SYNC_GET, "var", settings.keySpace, 1, 1, server);
+            }
+        }
         String name = "kvs-bench-balanced-" + ProcessHandle.current().pid();
         int entries = 1_000_000;
-        try (Child server = start("kvs", "server", "server-balanced", List.of(name, "balanced", Integer.toString(settings.workers)))) {
+        try (Child server = start("kvs", "server", "server-balanced",
+                List.of(name, Settings.LIBRARY_SERVER_IDLE, settings.workersArgument()))) {
             server.expect("READY", 60);
             String[] before = server.expectAfter("heap", "HEAP").split(" ");
             load("kvs", name, "fixed8", entries);
@@ -258,14 +276,11 @@ public final class LoadGenerator {
                     perEntry, stored, perEntry / 108));
             notes.add(String.format(Locale.ROOT, "heap per stored entry (8 B key, 100 B value, %d entries): %.1f bytes = %.2fx raw",
                     stored, perEntry, perEntry / 108));
-            if (settings.scenarios.contains(Scenario.SYNC_GET)) {
-                measure(BALANCED_SYNC_GET, "kvs", name, Scenario.SYNC_GET, "fixed8", entries, 1, 1, server);
-            }
-            idleCpu(server, name);
+            idleCpu = idleCpu(server, name);
         }
     }
 
-    private void idleCpu(Child server, String name) throws InterruptedException {
+    private Report.IdleCpu idleCpu(Child server, String name) throws InterruptedException {
         try (Child idle = start("kvs", "idle", "idle-client", List.of(name))) {
             idle.expect("READY", 60);
             Thread.sleep(3_000); // let both reach their park phase and the JIT settle
@@ -276,11 +291,9 @@ public final class LoadGenerator {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double serverPct = 100 * (ProcCpu.cpuSeconds(server.pid()) - s0) / seconds;
             double clientPct = 100 * (ProcCpu.cpuSeconds(idle.pid()) - c0) / seconds;
-            String line = String.format(Locale.ROOT, "idle CPU, balanced (over %.1f s, /proc utime+stime): server %.2f%%, "
-                    + "client %.2f%%, together %.2f%% of one core (target < 5%%)", seconds, serverPct, clientPct,
-                    serverPct + clientPct);
-            progress(line);
-            notes.add(line);
+            Report.IdleCpu result = new Report.IdleCpu(Settings.LIBRARY_SERVER_IDLE, seconds, serverPct, clientPct);
+            progress("idle CPU: " + result);
+            return result;
         }
     }
 

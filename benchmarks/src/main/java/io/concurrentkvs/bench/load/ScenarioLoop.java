@@ -44,6 +44,7 @@ final class ScenarioLoop {
             case SYNC_SET:
                 return oneAtATime(nanos, 100);
             case ASYNC_GET:
+            case ASYNC_GET_256:
                 return pipelined(nanos, 0);
             case MIX:
                 return store.supports(Scenario.ASYNC_GET) ? pipelined(nanos, 10) : oneAtATime(nanos, 10);

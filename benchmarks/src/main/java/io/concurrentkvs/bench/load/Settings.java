@@ -1,5 +1,8 @@
 package io.concurrentkvs.bench.load;
 
+import io.concurrentkvs.core.ConnectionOptions;
+import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,8 +13,18 @@ import java.util.Set;
 /**
  * The load generator's settings, from its command line. Printed in full before any number, so every
  * result says what produced it.
+ *
+ * <p>With no options the KVS server and clients run with the library's defaults (the targets are judged
+ * with defaults): a {@code balanced} server with {@link KvsServer#DEFAULT_WORKERS} workers and default
+ * limits, clients with {@link ConnectionOptions#defaults()}. {@code --server-idle}, {@code --workers} and
+ * {@code --poller} override them for the main KVS rows.
  */
 final class Settings {
+    /** The server idle strategy a {@link KvsServer.Builder} uses unless told otherwise. */
+    static final String LIBRARY_SERVER_IDLE = IdleStrategy.balanced().toString();
+    /** The server idle strategy of the extra sync-get row (target 2: lowest one-at-a-time latency). */
+    static final String BUSY_SERVER_IDLE = IdleStrategy.busySpin().toString();
+
     boolean quick;
     long warmupMs = 2_000;
     long measureMs = 5_000;
@@ -20,8 +33,9 @@ final class Settings {
     int inFlight = 1_000;
     int window = 256;
     int mixInFlight = 128;
-    int workers = 1;
-    String serverIdle = "busy";
+    /** KVS server worker threads; 0: the library's default ({@link KvsServer#DEFAULT_WORKERS}). */
+    int workers = 0;
+    String serverIdle = LIBRARY_SERVER_IDLE;
     String poller = "";
     List<Integer> clientCounts = List.of(1, 2, 4);
     Set<String> systems = Set.of("kvs", "redis", "chronicle", "harness");
@@ -41,7 +55,7 @@ final class Settings {
                     s.warmupMs = 1_000;
                     s.measureMs = 2_000;
                     s.largeKeySpace = 0;
-                    s.clientCounts = List.of(1, 2);
+                    s.clientCounts = List.of(1, 2, 4); // 4: the mix target is judged with 4 processes
                     break;
                 case "--warmup-ms": s.warmupMs = Long.parseLong(args[++i]); break;
                 case "--measure-ms": s.measureMs = Long.parseLong(args[++i]); break;
@@ -51,7 +65,7 @@ final class Settings {
                 case "--window": s.window = Integer.parseInt(args[++i]); break;
                 case "--mix-inflight": s.mixInFlight = Integer.parseInt(args[++i]); break;
                 case "--workers": s.workers = Integer.parseInt(args[++i]); break;
-                case "--server-idle": s.serverIdle = args[++i]; break;
+                case "--server-idle": s.serverIdle = IdleStrategy.parse(args[++i]).toString(); break;
                 case "--poller": s.poller = args[++i]; break;
                 case "--clients": s.clientCounts = ints(args[++i]); break;
                 case "--systems": s.systems = Set.copyOf(Arrays.asList(args[++i].split(","))); break;
@@ -82,9 +96,51 @@ final class Settings {
 
     static String usage() {
         return "options: --quick --warmup-ms N --measure-ms N --keys N --large-keys N (0: skip) --inflight N "
-                + "--window N --mix-inflight N --workers N --server-idle busy|balanced|yielding --poller IDLE --clients 1,2,4 --systems kvs,redis,chronicle,harness "
-                + "--only sync-get,sync-set,async-get,set-all,get-all,mix --no-extras --redis-port P "
+                + "--window N --mix-inflight N --workers N (default: the library's) --server-idle busy|balanced|yielding "
+                + "(default: balanced, the library's) --poller IDLE (default: the library's) --clients 1,2,4 "
+                + "--systems kvs,redis,chronicle,harness "
+                + "--only sync-get,sync-set,async-get,async-get-256,set-all,get-all,mix --no-extras --redis-port P "
                 + "--work-dir DIR --jfr DIR";
+    }
+
+    /** Whether the main KVS rows run with the library's default server and client settings. */
+    boolean kvsDefaults() {
+        return serverIdle.equals(LIBRARY_SERVER_IDLE) && workers == 0 && poller.isEmpty();
+    }
+
+    /** The worker count the server runs with: the explicit one, or the library's default on this machine. */
+    int effectiveWorkers() {
+        return workers > 0 ? workers : KvsServer.DEFAULT_WORKERS;
+    }
+
+    /** What the server child is told about workers: a count, or "default" for the library's own choice. */
+    String workersArgument() {
+        return workers > 0 ? Integer.toString(workers) : "default";
+    }
+
+    /**
+     * The KVS settings of this run, each marked as the library's default or not, and the settings the
+     * targets assume.
+     */
+    String kvsDescription() {
+        return "kvs server: idle=" + serverIdle + mark(serverIdle.equals(LIBRARY_SERVER_IDLE), LIBRARY_SERVER_IDLE)
+                + ", workers=" + effectiveWorkers() + mark(workers == 0, "KvsServer.DEFAULT_WORKERS = " + KvsServer.DEFAULT_WORKERS
+                + " on " + Runtime.getRuntime().availableProcessors() + " CPUs")
+                + ", ring " + KvsServer.DEFAULT_RING_SIZE + " slots, " + KvsServer.DEFAULT_RESPONSE_SLOTS
+                + " response slots per client, other limits (library defaults)\n"
+                + "kvs clients: " + (poller.isEmpty() ? "ConnectionOptions.defaults() (library defaults: poller idle "
+                        + ConnectionOptions.DEFAULT_POLLER_IDLE + ", sync spin " + ConnectionOptions.DEFAULT_SYNC_SPIN.toNanos() / 1000
+                        + " us, timeout " + ConnectionOptions.DEFAULT_TIMEOUT.toMillis() + " ms)"
+                        : "poller idle=" + poller + " (not the library default " + ConnectionOptions.DEFAULT_POLLER_IDLE
+                        + "), other ConnectionOptions defaults")
+                + "; batch window(setAll/getAll)=" + window + (window == 256 ? " (the targets' window)" : " (targets assume 256)")
+                + "\nextras: sync get with a " + BUSY_SERVER_IDLE + " server (not the default: target 2), heap per entry and idle "
+                + "CPU with a " + LIBRARY_SERVER_IDLE + " server (the default)"
+                + (kvsDefaults() ? "" : "\nNOTE: the main KVS rows do not run with the library defaults; the targets assume them");
+    }
+
+    private static String mark(boolean isDefault, String libraryDefault) {
+        return isDefault ? " (library default)" : " (not the library default: " + libraryDefault + ")";
     }
 
     /** Largest key space any scenario reads: what the loaders write. */
@@ -97,8 +153,9 @@ final class Settings {
         return "mode=" + (quick ? "quick" : "full") + " warmup=" + warmupMs + "ms measure=" + measureMs + "ms"
                 + " keys=" + keySpace + (largeKeySpace > 0 ? "," + largeKeySpace : "") + " (8-16 B)"
                 + " value=" + Keys.VALUE_BYTES + "B inflight(async)=" + inFlight + " window(setAll/getAll)=" + window
-                + " inflight(mix, per process)=" + mixInFlight + " kvs server workers=" + workers + " idle=" + serverIdle
-                + " kvs client poller=" + (poller.isEmpty() ? "default(balanced)" : poller)
+                + " inflight(async-get-256)=" + Scenario.ASYNC_GET_256.fixedInFlight
+                + " inflight(mix, per process)=" + mixInFlight + " kvs server workers=" + effectiveWorkers() + " idle=" + serverIdle
+                + " kvs client poller=" + (poller.isEmpty() ? "default" : poller)
                 + " client processes(mix)=" + clientCounts + " systems=" + systems
                 + " redis=" + (redisPort > 0 ? "127.0.0.1:" + redisPort : "off")
                 + (jfrDir != null ? " jfr=" + jfrDir : "");
