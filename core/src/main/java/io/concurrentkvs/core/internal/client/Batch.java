@@ -115,7 +115,13 @@ final class Batch {
      * the caller then {@linkplain #complete completes} it. Poller only.
      */
     boolean tryBeginCompletion() {
-        return state == IN_FLIGHT && answered() && STATE.compareAndSet(this, IN_FLIGHT, COMPLETING);
+        return state == IN_FLIGHT && !isLeftToItsWaiter() && answered()
+                && STATE.compareAndSet(this, IN_FLIGHT, COMPLETING);
+    }
+
+    /** Whether this is a batch of one request whose waiting thread is completing it itself. */
+    boolean isLeftToItsWaiter() {
+        return count == 1 && requests[0].isSelfCompleting();
     }
 
     /**

@@ -77,8 +77,16 @@ final class Dispatcher {
         return slots;
     }
 
-    boolean hasWork() {
-        return !live.isEmpty() || !pending.isEmpty();
+    /**
+     * Whether the poller has answers to wait for or requests to send: a lone request whose own thread
+     * waits for it does not count, so the poller does not spin beside that thread and the worker.
+     */
+    boolean hasWorkForPoller() {
+        if (!pending.isEmpty()) {
+            return true;
+        }
+        Batch only = live.peekFirst();
+        return only != null && (live.size() > 1 || !only.isLeftToItsWaiter());
     }
 
     boolean isExhausted() {

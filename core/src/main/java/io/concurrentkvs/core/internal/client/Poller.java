@@ -104,7 +104,7 @@ final class Poller implements Runnable {
         try {
             work = drive(System.nanoTime());
             Session s = engine.session;
-            due = s != null && s.dispatcher.hasWork();
+            due = s != null && s.dispatcher.hasWorkForPoller();
         } finally {
             engine.releaseDrive();
         }

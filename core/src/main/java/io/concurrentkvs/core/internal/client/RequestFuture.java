@@ -34,6 +34,13 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
     /** The batch this request was sent in; written once by the driving thread, before it publishes. */
     private volatile Batch batch;
 
+    /**
+     * True while a thread spins in {@code get}/{@code join} to complete this request itself: the poller
+     * then leaves a batch of only this request to it instead of racing it (a poller that won the race
+     * and was preempted would make the waiter park). Written by the waiting thread only.
+     */
+    private volatile boolean selfCompleting;
+
     RequestFuture(ClientEngine engine, int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder,
             long timeoutNanos, long nowNanos) {
         this.engine = engine;
@@ -78,16 +85,27 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         // synchronous path; a caller that waits later spins less.
         long spinDeadline = deadlineNanos - timeoutNanos + spinNanos;
         int polls = 0;
-        while (!isDone()) {
-            Batch sent = batch;
-            if (sent != null && sent.tryCompleteAlone()) {
-                return;
+        selfCompleting = true;
+        try {
+            while (!isDone()) {
+                Batch sent = batch;
+                if (sent != null && sent.tryCompleteAlone()) {
+                    return;
+                }
+                if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
+                    return;
+                }
+                Thread.onSpinWait();
             }
-            if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
-                return;
-            }
-            Thread.onSpinWait();
+        } finally {
+            selfCompleting = false;
         }
+        // Not answered while spinning: the poller completes it; make sure it is not parked.
+        engine.wakePoller();
+    }
+
+    boolean isSelfCompleting() {
+        return selfCompleting;
     }
 
     @Override
