@@ -17,10 +17,7 @@ final class HostileWriter {
 
     /** Publishes a batch of one request whose record claims the given lengths, with no bytes behind them. */
     void publish(int opcode, int client, int responseSlot, int keyLength, int valueLength) {
-        long index;
-        do {
-            index = ring.claim(client);
-        } while (index == RequestRing.FULL);
+        long index = claim(client);
         Memory m = ring.memory();
         long slot = ring.slotOffset(index);
         long record = slot + PAYLOAD_OFFSET;
@@ -33,14 +30,19 @@ final class HostileWriter {
 
     /** Publishes a batch header of {@code count} requests and {@code payloadLength} bytes of zeroed records. */
     void publishHeader(int client, int firstSlot, int count, int payloadLength) {
-        long index;
-        do {
-            index = ring.claim(client);
-        } while (index == RequestRing.FULL);
+        long index = claim(client);
         Memory m = ring.memory();
         long slot = ring.slotOffset(index);
         m.setMemory(slot + PAYLOAD_OFFSET, ring.slotSize() - PAYLOAD_OFFSET, (byte) 0);
         BatchFormat.putHeader(m, slot, 1, client, firstSlot, count, slot + PAYLOAD_OFFSET + payloadLength);
         ring.publish(index);
+    }
+
+    private long claim(int client) {
+        long index;
+        do {
+            index = ring.claim(client);
+        } while (index == RequestRing.FULL);
+        return index;
     }
 }

@@ -158,9 +158,13 @@ final class Poller implements Runnable {
         // Dekker with senders: announce parking, then re-check for work they may have just queued.
         engine.pollerParking = true;
         Session s = engine.session;
-        if (engine.handoff.isEmpty() && !engine.closed && !engine.cancellations
-                && (s == null || s.dispatcher.activeSlots() == 0)) {
+        boolean quiet = engine.handoff.isEmpty() && !engine.closed && !engine.cancellations;
+        if (quiet && (s == null || s.dispatcher.activeSlots() == 0)) {
             idleIdler.idle();
+        } else if (quiet) {
+            // Only a request its own thread is completing is in flight: neither park (it may yet give
+            // up and need us) nor spin beside it.
+            Thread.yield();
         }
         engine.pollerParking = false;
     }
