@@ -21,7 +21,7 @@ import java.util.function.Function;
  *
  * <p><b>Single owner.</b> Every method runs only on the thread that holds the connection's drive token
  * ({@link ClientEngine}); the token's CAS and release store order one owner's writes before the next
- * owner's reads, so no field here needs to be volatile except {@link #heldSlots}, which anyone may read.
+ * owner's reads, so no field here needs to be volatile; {@link #activeSlots()} may be read by anyone.
  * The owner is the poller thread, or a caller that found the connection idle and sends its own request
  * at once. Methods that lead to completing futures ({@link #collect}, {@link #sweep},
  * {@link #expirePending}, {@link #failAll}) are called by the poller only, so application callbacks
@@ -50,8 +50,6 @@ final class Dispatcher {
     /** The next slot to hand out. */
     private int head;
     private long nextSequence = 1;
-    /** Slots held by live batches, retired or not; the owner's, for handing out runs. */
-    private int heldSlots;
     /**
      * Slots held by batches not yet retired: the requests in flight. Incremented by the owner when it
      * sends, decremented by whichever thread retires a batch; read by any thread.
@@ -162,7 +160,6 @@ final class Dispatcher {
         }
         int first = head;
         head += count;
-        heldSlots += count;
         activeSlots.addAndGet(count);
         Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, client,
                 activeSlots);
@@ -237,13 +234,8 @@ final class Dispatcher {
     /** Frees the runs of retired batches at the old end of the live list. */
     private void retire() {
         Batch oldest;
-        int freed = 0;
         while ((oldest = live.peekFirst()) != null && oldest.isRetired()) {
             live.pollFirst();
-            freed += oldest.count;
-        }
-        if (freed > 0) {
-            heldSlots -= freed;
         }
     }
 
@@ -345,7 +337,6 @@ final class Dispatcher {
             }
         }
         live.clear();
-        heldSlots = 0;
         activeSlots.set(0);
         int queued = pending.size();
         pending.forEach(f -> fail.accept(f, error));

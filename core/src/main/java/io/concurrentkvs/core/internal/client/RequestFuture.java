@@ -93,15 +93,17 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
                     return;
                 }
                 if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
-                    return;
+                    break;
                 }
                 Thread.onSpinWait();
             }
         } finally {
             selfCompleting = false;
         }
-        // Not answered while spinning: the poller completes it; make sure it is not parked.
-        engine.wakePoller();
+        if (!isDone()) {
+            // Not answered while spinning: the poller completes it from now on; make sure it is awake.
+            engine.wakePoller();
+        }
     }
 
     boolean isSelfCompleting() {
