@@ -26,6 +26,7 @@ class KvsClientTest {
     @AfterEach
     void stop() {
         server.close();
+        KvsServer.destroy(server.path());
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class AsyncKvsClient<K, V> {
                 case ResponseStatus.ABSENT:
                     return Optional.empty();
                 default:
-                    throw unexpected(status);
+                    throw unexpected(status, value);
             }
         };
     }
@@ -65,12 +65,16 @@ public final class AsyncKvsClient<K, V> {
             case ResponseStatus.FALSE:
                 return Boolean.FALSE;
             default:
-                throw unexpected(status);
+                throw unexpected(status, value);
         }
     };
 
-    private static KvsException unexpected(int status) {
+    private static KvsException unexpected(int status, byte[] value) {
         switch (status) {
+            case ResponseStatus.CAPACITY:
+                return new KvsCapacityException(value == null || value.length == 0
+                        ? "the store is full (the server's reason did not fit in an answer)"
+                        : new String(value, java.nio.charset.StandardCharsets.UTF_8));
             case ResponseStatus.MALFORMED:
                 return new KvsException("the server rejected the request as malformed");
             case ResponseStatus.UNAVAILABLE:

@@ -7,7 +7,11 @@ import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import io.concurrentkvs.core.internal.region.ServerIdentity;
 import io.concurrentkvs.core.internal.server.ServerRuntime;
-import io.concurrentkvs.core.internal.server.ConcurrentStore;
+import io.concurrentkvs.core.internal.store.AdoptionReport;
+import io.concurrentkvs.core.internal.store.SharedStore;
+import io.concurrentkvs.core.internal.store.StoreFile;
+import io.concurrentkvs.core.internal.store.StoreGeometry;
+import io.concurrentkvs.core.internal.store.StoreLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -27,12 +31,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} creates a fresh region (a new file with a new epoch; a region left by a dead
- * server is replaced, a live server's is refused with {@link KvsRegionInUseException}). {@link #stop()}
- * lets requests already in the ring finish while new ones fail fast with
- * {@link KvsUnavailableException}; the stored data survives a stop and is served again by the next
- * {@link #start()}, to which connected clients re-attach by themselves. {@link #close()} stops and
- * removes the region's file.
+ * <p>The entries live in shared memory too, in the store file beside the region ({@code
+ * /dev/shm/<name>.store}), which outlives the server: after {@link #stop()}, {@link #close()} or a
+ * {@code kill -9}, the next server started on the name adopts it and serves every acknowledged write
+ * again. {@link Builder#fresh(boolean)} starts empty instead, {@link #destroy(String)} removes the data, and
+ * {@link Builder#maxEntries(long)} and {@link Builder#maxDataBytes(long)} bound it (a write that finds the
+ * store full fails with {@link KvsCapacityException}). The whole file is reserved at start, so a full
+ * {@code /dev/shm} fails there.
+ *
+ * <p>{@link #start()} opens (or adopts) the store, then creates a fresh region (a new file with a new
+ * epoch; a region left by a dead server is replaced, a live server's is refused with {@link
+ * KvsRegionInUseException}). {@link #stop()} lets requests already in the ring finish while new ones fail
+ * fast with {@link KvsUnavailableException}, then closes the store; the next {@link #start()} adopts it
+ * again, and connected clients re-attach by themselves. {@link #close()} stops and removes the region's
+ * file; the store file stays.
  *
  * <p>Thread safety: all methods may be called from any thread; start, stop and close are serialized.
  */
@@ -55,6 +67,13 @@ public final class KvsServer implements AutoCloseable {
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(10);
+    /** Default entry limit: 1,048,576 entries (an index of 12 MiB). */
+    public static final long DEFAULT_MAX_ENTRIES = 1L << 20;
+    /**
+     * Default data limit: 256 MiB of records, about a million entries of 200 bytes (a record is its key, its
+     * value and 24 bytes, rounded up to a size class at most 25% larger).
+     */
+    public static final long DEFAULT_MAX_DATA_BYTES = 256L << 20;
 
     private final String name;
     private final Path path;
@@ -63,9 +82,17 @@ public final class KvsServer implements AutoCloseable {
     private final IdleStrategy idleStrategy;
     private final Set<PosixFilePermission> permissions;
     private final Duration clientTimeout;
-    private final ConcurrentStore store;
+    private final StoreGeometry storeGeometry;
+    private final Path storePath;
+    private final boolean fresh;
 
     private ServerRuntime runtime;
+    private StoreFile storeFile;
+    private SharedStore store;
+    /** Entries when the store was last closed, for {@link #storageSize()} while stopped. */
+    private volatile long entriesWhenClosed;
+    private volatile AdoptionReport lastAdoption = AdoptionReport.fresh();
+    private boolean startedOnce;
     /** Epoch of the last region this server created, 0 if none: close() removes only its own file. */
     private long createdEpoch;
     private boolean closed;
@@ -80,7 +107,10 @@ public final class KvsServer implements AutoCloseable {
         this.idleStrategy = b.idleStrategy;
         this.permissions = Set.copyOf(b.permissions);
         this.clientTimeout = b.clientTimeout;
-        this.store = new ConcurrentStore(b.stripes);
+        this.storeGeometry = new StoreGeometry(b.stripes, b.maxEntries, b.maxDataBytes,
+                StoreLayout.recordLength(b.maxKeyBytes, b.maxValueBytes));
+        this.storePath = StoreFile.pathFor(path);
+        this.fresh = b.fresh;
     }
 
     private static int toMillis(String what, Duration duration) {
@@ -120,17 +150,61 @@ public final class KvsServer implements AutoCloseable {
             return false;
         }
         removeDeadRegion();
-        long now = System.currentTimeMillis();
-        ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
-                ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, store.stripes());
-        Region region = Region.create(path, geometry, permissions, identity);
-        ServerRuntime started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
-                "kvs-" + name);
-        started.start();
-        runtime = started;
-        createdEpoch = identity.epoch();
-        LOG.info("serving '{}' at {} with {} workers, idle strategy {}", name, path, workers, idleStrategy);
+        openStore();
+        try {
+            long now = System.currentTimeMillis();
+            ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
+                    ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, storeGeometry.stripes());
+            Region region = Region.create(path, geometry, permissions, identity);
+            ServerRuntime started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
+                    "kvs-" + name);
+            started.start();
+            runtime = started;
+            createdEpoch = identity.epoch();
+        } catch (RuntimeException | Error e) {
+            closeStore();
+            throw e;
+        }
+        LOG.info("serving '{}' at {} with {} workers, idle strategy {}; {} entries", name, path, workers, idleStrategy,
+                store.size());
         return true;
+    }
+
+    /** Opens the store file, blank or adopted; the first start of a {@code fresh} server discards its data. */
+    private void openStore() {
+        boolean discard = fresh && !startedOnce;
+        StoreFile file = StoreFile.open(storePath, storeGeometry, discard, permissions);
+        try {
+            if (file.isBlank()) {
+                store = SharedStore.format(name, file.memory(), ThreadLocalRandom.current().nextLong(),
+                        System.currentTimeMillis(), Processes.currentPid());
+            } else {
+                store = SharedStore.adopt(name, file.memory());
+                AdoptionReport report = store.adoption();
+                LOG.info("adopted {} entries of store {} in {} ms", report.entries(), storePath,
+                        report.nanos() / 1_000_000);
+            }
+        } catch (IllegalArgumentException e) {
+            file.close();
+            throw new KvsIncompatibleRegionException("store file " + storePath + " cannot be adopted: " + e.getMessage()
+                    + ". Start with fresh(true) to discard it, or remove it with KvsServer.destroy");
+        } catch (RuntimeException | Error e) {
+            file.close();
+            throw e;
+        }
+        storeFile = file;
+        startedOnce = true;
+        lastAdoption = store.adoption();
+    }
+
+    /** Unmaps the store: only once no worker or monitor can touch it. */
+    private void closeStore() {
+        if (storeFile != null) {
+            entriesWhenClosed = store.size();
+            storeFile.close();
+            storeFile = null;
+            store = null;
+        }
     }
 
     private void removeDeadRegion() {
@@ -167,6 +241,7 @@ public final class KvsServer implements AutoCloseable {
         }
         runtime.stop();
         runtime = null;
+        closeStore();
         LOG.info("stopped serving '{}'", name);
     }
 
@@ -187,9 +262,50 @@ public final class KvsServer implements AutoCloseable {
         return runtime != null;
     }
 
-    /** Number of stored entries. */
+    /**
+     * Number of stored entries: while running, the store's count (adopted entries included); while stopped,
+     * the count when it stopped; 0 before the first start.
+     */
     public long storageSize() {
-        return store.size();
+        SharedStore current = store;
+        return current != null ? current.size() : entriesWhenClosed;
+    }
+
+    /** The store file beside the region: {@code <region path>.store}. */
+    public Path storePath() {
+        return storePath;
+    }
+
+    /**
+     * Removes the shared-memory files of the store {@code name}: its store file (the data) and a region a
+     * dead or stopped server left. A persistence directory is not touched.
+     *
+     * @throws KvsRegionInUseException while a server serves the name (in any process)
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public static void destroy(String name) {
+        destroy(RegionPaths.defaultPath(RegionPaths.normalizeName(name)));
+    }
+
+    /** As {@link #destroy(String)}, for a server whose region is at the explicit {@code regionPath}. */
+    public static void destroy(Path regionPath) {
+        java.util.Objects.requireNonNull(regionPath, "regionPath");
+        Region region = null;
+        try {
+            region = Region.readHeader(regionPath);
+        } catch (KvsUnavailableException | KvsIncompatibleRegionException unusable) {
+            // No region, or one no live server of ours serves: nothing to check.
+        }
+        if (region != null && region.state() != RegionHeaderDescriptor.STATE_STOPPED
+                && Processes.isAlive(region.serverPid(), region.serverProcessStartMillis())) {
+            throw new KvsRegionInUseException("cannot destroy store at " + regionPath + ": it is served by live process "
+                    + region.serverPid() + " (state " + RegionHeaderDescriptor.stateName(region.state()) + ")",
+                    region.serverPid());
+        }
+        StoreFile.delete(StoreFile.pathFor(regionPath));
+        if (region != null) {
+            Region.unlink(regionPath);
+        }
     }
 
     public String name() {
@@ -234,6 +350,9 @@ public final class KvsServer implements AutoCloseable {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration clientTimeout = DEFAULT_CLIENT_TIMEOUT;
         private IdleStrategy idleStrategy = IdleStrategy.balanced();
+        private long maxEntries = DEFAULT_MAX_ENTRIES;
+        private long maxDataBytes = DEFAULT_MAX_DATA_BYTES;
+        private boolean fresh;
         private Set<PosixFilePermission> permissions = Region.defaultPermissions();
 
         private Builder(String name) {
@@ -247,11 +366,44 @@ public final class KvsServer implements AutoCloseable {
         }
 
         /**
-         * Concurrency hint of the store, as the original's lock stripes. The store is a {@code
-         * ConcurrentHashMap}, which served 2–3.6× the striped-lock map's throughput in our benchmark.
+         * Segments of the store, each with its own index and lock (as the original's lock stripes). Writes
+         * to different segments run in parallel; reads never lock. At most 65536.
          */
         public Builder stripes(int stripes) {
             this.stripes = requirePositive("stripes", stripes);
+            return this;
+        }
+
+        /**
+         * The most entries the store holds; {@value #DEFAULT_MAX_ENTRIES} by default, at most 2^27. The
+         * index takes 12 bytes per entry of shared memory, reserved at start.
+         */
+        public Builder maxEntries(long maxEntries) {
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
+            }
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * Shared memory for the entries' keys and values, reserved at start; 256 MiB by default. Rounded down
+         * to whole pages of 16 KiB (or of the power of two that holds four of the largest records: 32 KiB with the default limits).
+         */
+        public Builder maxDataBytes(long maxDataBytes) {
+            if (maxDataBytes < 1) {
+                throw new IllegalArgumentException("maxDataBytes must be >= 1: " + maxDataBytes);
+            }
+            this.maxDataBytes = maxDataBytes;
+            return this;
+        }
+
+        /**
+         * Start empty, discarding the data a previous server left under the name (default false: adopt it).
+         * Applies to this server's first start; a later restart of the same server keeps its data.
+         */
+        public Builder fresh(boolean fresh) {
+            this.fresh = fresh;
             return this;
         }
 
@@ -336,7 +488,8 @@ public final class KvsServer implements AutoCloseable {
         /**
          * Validates the settings and creates the (not yet started) server.
          *
-         * @throws IllegalArgumentException naming the first invalid setting
+         * @throws IllegalArgumentException naming the first invalid setting (including a store geometry that
+         *     does not fit: an index over 2 GiB, or less than one page of data)
          */
         public KvsServer build() {
             return new KvsServer(this);

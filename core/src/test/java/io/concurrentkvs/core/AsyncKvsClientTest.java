@@ -34,6 +34,7 @@ class AsyncKvsClientTest {
     void stop() {
         connection.close();
         server.close();
+        KvsServer.destroy(server.path());
     }
 
     @Test

@@ -35,6 +35,7 @@ class HostileRegionTest {
     @AfterEach
     void stop() {
         server.close();
+        KvsServer.destroy(server.path());
     }
 
     @Test

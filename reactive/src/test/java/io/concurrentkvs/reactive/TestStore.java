@@ -6,9 +6,6 @@ import io.concurrentkvs.core.Codecs;
 import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -48,6 +45,7 @@ final class TestStore implements AutoCloseable {
             return new TestStore(server, KvsConnection.connect(name, options));
         } catch (RuntimeException e) {
             server.close();
+            KvsServer.destroy(server.path());
             throw e;
         }
     }
@@ -67,13 +65,8 @@ final class TestStore implements AutoCloseable {
             connection.close();
         } finally {
             server.close();
-            // KvsServer.close() unlinks the region only if the server is still running; a test that
-            // stopped it first would otherwise leave its file in /dev/shm.
-            try {
-                Files.deleteIfExists(server.path());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // Removes the store file, and the region a test that stopped the server first left behind.
+            KvsServer.destroy(server.path());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.server.ConcurrentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;

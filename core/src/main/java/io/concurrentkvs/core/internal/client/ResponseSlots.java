@@ -159,7 +159,11 @@ public final class ResponseSlots {
      * @return where the next answer goes
      */
     public long putAnswer(int client, int first, int count, long at, int status, byte[] value) {
-        int valueLength = value == null ? 0 : value.length;
+        return putAnswer(client, first, count, at, status, value, value == null ? 0 : value.length);
+    }
+
+    /** As {@link #putAnswer(int, int, int, long, int, byte[])}, with the value {@code value[0, valueLength)}. */
+    public long putAnswer(int client, int first, int count, long at, int status, byte[] value, int valueLength) {
         if (at + answerLength(valueLength) > runEnd(client, first, count)) {
             throw new IndexOutOfBoundsException("answer overruns the run of " + count + " slots");
         }

@@ -14,6 +14,8 @@ public final class ResponseStatus {
     public static final int MALFORMED = 5;
     /** The server is stopping and did not apply the request. */
     public static final int UNAVAILABLE = 6;
+    /** The store had no room for the write, which was not applied; the value is the UTF-8 reason. */
+    public static final int CAPACITY = 7;
 
     private ResponseStatus() {}
 }

@@ -23,7 +23,11 @@ public enum Counters {
     STORED_ENTRIES,
     RING_DEPTH,
     /** Corrupt ring indices or sequences the workers repaired (only a buggy or hostile writer causes them). */
-    RING_REPAIRS;
+    RING_REPAIRS,
+    /** Writes refused because the store was full. */
+    CAPACITY_REJECTIONS,
+    /** Entries the store found damaged (bad bounds or checksum) and answered absent, or dropped on adoption. */
+    CORRUPT_ENTRIES;
 
     public int offset() {
         return RegionHeaderDescriptor.counterOffset(ordinal());

@@ -9,6 +9,7 @@ import io.concurrentkvs.core.internal.region.RegionGeometry;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
+import io.concurrentkvs.core.internal.store.SharedStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of a server over one region: its worker threads and its monitor thread (heartbeat, client
- * reaper, counters). Created by {@code KvsServer.start}, ended by {@link #stop}. The store outlives it,
- * so a server restarted on a new region keeps its data.
+ * reaper, counters). Created by {@code KvsServer.start}, ended by {@link #stop}. The store outlives it:
+ * it lives in its own file, which the next run adopts.
  *
  * <p>Thread safety: {@link #stop} may be called from any thread, once.
  */
@@ -27,7 +28,7 @@ public final class ServerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
 
     private final Region region;
-    private final ConcurrentStore store;
+    private final SharedStore store;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final Thread monitorThread;
@@ -40,7 +41,7 @@ public final class ServerRuntime {
     private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
     private volatile boolean monitorStop;
 
-    public ServerRuntime(Region region, ConcurrentStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
+    public ServerRuntime(Region region, SharedStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
             String threadNamePrefix) {
         this.region = region;
         this.store = store;
@@ -146,6 +147,9 @@ public final class ServerRuntime {
                     break;
                 case RING_DEPTH:
                     total = ring.depth();
+                    break;
+                case CORRUPT_ENTRIES:
+                    total = store.counters().corruptReads() + store.adoption().dropped();
                     break;
                 default:
                     total = 0;

@@ -3,6 +3,7 @@ package io.concurrentkvs.core.internal.server;
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.internal.client.ClientTable;
 import io.concurrentkvs.core.internal.client.RequestIds;
 import io.concurrentkvs.core.internal.client.ResponseSlots;
@@ -13,6 +14,8 @@ import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
+import io.concurrentkvs.core.internal.store.SharedStore;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,7 @@ final class Worker implements Runnable {
     private final ClientOrderGate gate;
     private final ClientTable clients;
     private final ResponseSlots responses;
-    private final ConcurrentStore store;
+    private final SharedStore store;
     private final int maxKeyBytes;
     private final int maxValueBytes;
     private final int maxRequests;
@@ -45,12 +48,15 @@ final class Worker implements Runnable {
     private final IdleStrategy.Idler idler;
     private final BooleanSupplier stopRequested;
     private final WorkerCounters counters = new WorkerCounters();
+    /** The current request's key and value, copied out of the ring: the store takes arrays. */
+    private final byte[] key;
+    private final byte[] value;
 
     /**
      * @param gate the order gate shared by all workers, or null when this is the only worker
      */
     Worker(int workerIndex, RequestRing ring, RingConsumer consumer, ClientOrderGate gate, ClientTable clients,
-            ResponseSlots responses, ConcurrentStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle,
+            ResponseSlots responses, SharedStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle,
             BooleanSupplier stopRequested) {
         this.workerIndex = workerIndex;
         this.ring = ring;
@@ -65,6 +71,8 @@ final class Worker implements Runnable {
         this.payloadCapacity = RequestRingDescriptor.payloadCapacity(ring.slotSize());
         this.idler = idle.newIdler();
         this.stopRequested = stopRequested;
+        this.key = new byte[maxKeyBytes];
+        this.value = new byte[Math.max(maxValueBytes, store.maxValueLength())];
     }
 
     WorkerCounters counters() {
@@ -152,7 +160,7 @@ final class Worker implements Runnable {
         boolean framed = length >= 0;
         for (int i = 0; i < count; i++) {
             int status = ResponseStatus.MALFORMED;
-            byte[] found = null;
+            int foundLength = -1;
             if (framed && end - at >= RECORD_HEADER_LENGTH) {
                 int opcode = m.getInt(at + RECORD_OPCODE_OFFSET);
                 int keyLength = m.getInt(at + RECORD_KEY_LENGTH_OFFSET);
@@ -166,17 +174,22 @@ final class Worker implements Runnable {
                     long recordEnd = at + RequestRingDescriptor.recordLength(keyLength, valueLength);
                     if (Opcodes.isValid(opcode) && (valueLength == 0 || Opcodes.carriesValue(opcode))) {
                         try {
-                            StoreKey key = StoreKey.read(m, at + RECORD_HEADER_LENGTH, keyLength, recordEnd);
+                            m.getBytes(at + RECORD_HEADER_LENGTH, key, 0, keyLength);
                             if (opcode == Opcodes.GET) {
-                                found = get(key);
-                                status = found == null ? ResponseStatus.ABSENT : ResponseStatus.FOUND;
+                                foundLength = get(keyLength);
+                                status = foundLength < 0 ? ResponseStatus.ABSENT
+                                        : foundLength <= maxValueBytes ? ResponseStatus.FOUND : ResponseStatus.MALFORMED;
                             } else {
-                                status = write(m, opcode, key, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                                status = write(m, opcode, keyLength, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
                             }
+                        } catch (KvsCapacityException full) {
+                            counters.increment(Counters.CAPACITY_REJECTIONS);
+                            foundLength = message(full);
+                            status = ResponseStatus.CAPACITY;
                         } catch (RuntimeException e) {
                             // Only a bug can get here; the batch is still answered, so its run is freed.
                             LOG.warn("request {} of batch {} failed", i, batchId, e);
-                            found = null;
+                            foundLength = -1;
                             status = ResponseStatus.MALFORMED;
                         }
                     }
@@ -187,7 +200,9 @@ final class Worker implements Runnable {
                 counters.increment(Counters.MALFORMED_REQUESTS);
             }
             if (answering) {
-                answerAt = responses.putAnswer(client, first, count, answerAt, status, found);
+                boolean carriesValue = status == ResponseStatus.FOUND || status == ResponseStatus.CAPACITY;
+                answerAt = responses.putAnswer(client, first, count, answerAt, status, value,
+                        carriesValue ? foundLength : 0);
             }
         }
         if (!answering || !responses.publishAnswers(client, first, batchId, count, answerAt)) {
@@ -195,25 +210,28 @@ final class Worker implements Runnable {
         }
     }
 
-    private byte[] get(StoreKey key) {
+    /** Looks up the key in {@link #key}; the value lands in {@link #value}. Its length, or -1 if absent. */
+    private int get(int keyLength) {
         counters.increment(Counters.GETS);
-        byte[] found = store.get(key);
-        if (found != null) {
+        int found = store.get(key, keyLength, value);
+        if (found >= 0) {
             counters.increment(Counters.GET_HITS);
         }
         return found;
     }
 
     /** Applies one validated write (SET, POST or DEL) and returns its answer's status. */
-    private int write(Memory m, int opcode, StoreKey key, long valueAt, int valueLength) {
+    private int write(Memory m, int opcode, int keyLength, long valueAt, int valueLength) {
         switch (opcode) {
             case Opcodes.SET:
                 counters.increment(Counters.SETS);
-                store.set(key, copy(m, valueAt, valueLength));
+                m.getBytes(valueAt, value, 0, valueLength);
+                store.set(key, keyLength, value, 0, valueLength);
                 return ResponseStatus.TRUE;
             case Opcodes.POST: {
                 counters.increment(Counters.POSTS);
-                if (store.post(key, copy(m, valueAt, valueLength))) {
+                m.getBytes(valueAt, value, 0, valueLength);
+                if (store.post(key, keyLength, value, 0, valueLength)) {
                     return ResponseStatus.TRUE;
                 }
                 counters.increment(Counters.POST_REJECTED);
@@ -221,7 +239,7 @@ final class Worker implements Runnable {
             }
             case Opcodes.DEL: {
                 counters.increment(Counters.DELS);
-                if (store.del(key)) {
+                if (store.del(key, keyLength)) {
                     counters.increment(Counters.DEL_HITS);
                     return ResponseStatus.TRUE;
                 }
@@ -232,9 +250,14 @@ final class Worker implements Runnable {
         }
     }
 
-    private static byte[] copy(Memory m, long at, int length) {
-        byte[] value = new byte[length];
-        m.getBytes(at, value, 0, length);
-        return value;
+    /**
+     * Puts the capacity failure's message into {@link #value} for the client's exception, cut to what an
+     * answer can carry; returns its length.
+     */
+    private int message(KvsCapacityException full) {
+        byte[] text = String.valueOf(full.getMessage()).getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, maxValueBytes);
+        System.arraycopy(text, 0, value, 0, length);
+        return length;
     }
 }

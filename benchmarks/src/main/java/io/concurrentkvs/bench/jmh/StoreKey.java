@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.server;
+package io.concurrentkvs.bench.jmh;
 
 import io.concurrentkvs.core.internal.memory.Memory;
 import java.lang.invoke.MethodHandles;

@@ -1,9 +1,10 @@
-package io.concurrentkvs.core.internal.server;
+package io.concurrentkvs.bench.jmh;
 
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server's map of byte keys to byte values, over a {@link ConcurrentHashMap}.
+ * A baseline for the store benchmark: the map of byte keys to byte values the server used up to 0.1, over
+ * a {@link ConcurrentHashMap} on the Java heap (0.2 keeps the entries in shared memory instead).
  *
  * <p>Why not the original's striped locks: a {@code ConcurrentHashMap} reads without taking a lock, so
  * a worker preempted mid-get holds up nobody, and a get allocates nothing beyond the lookup key (which
