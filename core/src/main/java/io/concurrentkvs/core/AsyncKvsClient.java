@@ -2,7 +2,7 @@ package io.concurrentkvs.core;
 
 import io.concurrentkvs.core.internal.client.ClientEngine;
 import io.concurrentkvs.core.internal.client.ResponseDecoder;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import java.time.Duration;
 import java.util.Objects;

@@ -103,7 +103,7 @@ class HostileRegionTest {
     void aCorruptedRingHeaderIsRepairedByTheServerAndCounted() {
         assertThat(KvsStats.read(name).ringRepairs()).isZero();
         Region hostile = Region.attach(server.path());
-        Memory ring = hostile.ring();
+        Memory ring = hostile.ring().memory();
         ring.putLongVolatile(128, 1L << 40);   // consumer index far ahead of the producer
         assertFreshClientIsServed();
         await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(name).ringRepairs() >= 1);

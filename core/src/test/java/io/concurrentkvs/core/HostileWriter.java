@@ -12,7 +12,7 @@ final class HostileWriter {
     private final RequestRing ring;
 
     HostileWriter(Region region) {
-        this.ring = new RequestRing(region.ring(), region.geometry().ringCapacity(), region.geometry().ringSlotSize());
+        this.ring = region.ring();
     }
 
     /** Publishes a batch of one request whose record claims the given lengths, with no bytes behind them. */

@@ -2,7 +2,7 @@ package io.concurrentkvs.core;
 
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
-import io.concurrentkvs.core.internal.client.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -33,10 +33,9 @@ final class ManualServer implements AutoCloseable {
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
         region.writeHeartbeat(System.currentTimeMillis());
         region.markReady();
-        ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
+        ring = region.ring();
         consumer = new RingConsumer(ring, Long.MAX_VALUE / 8, c -> true, System::nanoTime);
-        responses = new ResponseSlots(region.responses(), g.clientCapacity(), g.responseSlotsPerClient(),
-                g.responseSlotSize(), g.maxValueBytes());
+        responses = region.responseSlots();
     }
 
     /** Keeps the region's heartbeat fresh so clients do not declare this server dead. */

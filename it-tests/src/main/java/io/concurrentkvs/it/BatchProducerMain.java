@@ -1,10 +1,10 @@
 package io.concurrentkvs.it;
 
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.RequestIds;
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
@@ -61,11 +61,10 @@ public final class BatchProducerMain {
     private BatchProducerMain(Region region, int producer, long seed, long pauseNanos, long answerTimeoutNanos) {
         this.producer = producer;
         this.geometry = region.geometry();
-        this.requests = new RequestRing(region.ring(), geometry.ringCapacity(), geometry.ringSlotSize());
+        this.requests = region.ring();
         this.ring = requests.memory();
-        this.responses = new ResponseSlots(region.responses(), geometry.clientCapacity(),
-                geometry.responseSlotsPerClient(), geometry.responseSlotSize(), geometry.maxValueBytes());
-        this.table = new ClientTable(region.clientTable(), geometry.clientCapacity());
+        this.responses = region.responseSlots();
+        this.table = region.clientTable();
         this.pauseNanos = pauseNanos;
         this.answerTimeoutNanos = answerTimeoutNanos;
         this.random = new SplittableRandom(seed);

@@ -1,8 +1,8 @@
 package io.concurrentkvs.it;
 
 
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.RequestIds;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.RequestIds;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.ring.Opcodes;
@@ -26,14 +26,13 @@ public final class HalfWrittenSlotMain {
     public static void main(String[] argv) throws InterruptedException {
         Args args = Args.parse(argv);
         Region region = Region.attach(Path.of(args.string("path")));
-        ClientTable table = new ClientTable(region.clientTable(), region.geometry().clientCapacity());
+        ClientTable table = region.clientTable();
         ClientTable.Registration registration = table.register(Processes.currentPid(),
                 Processes.currentStartMillis(), System.currentTimeMillis());
         if (registration == null || !table.activate(registration)) {
             throw new IllegalStateException("cannot register in the client table");
         }
-        RequestRing ring = new RequestRing(region.ring(), region.geometry().ringCapacity(),
-                region.geometry().ringSlotSize());
+        RequestRing ring = region.ring();
         long index;
         while ((index = ring.claim(registration.index())) == RequestRing.FULL) {
             Thread.onSpinWait();

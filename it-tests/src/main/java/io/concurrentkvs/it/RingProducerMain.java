@@ -36,8 +36,7 @@ public final class RingProducerMain {
     public static void main(String[] argv) throws InterruptedException {
         Args args = Args.parse(argv);
         Region region = Region.attach(Path.of(args.string("path")));
-        RequestRing ring = new RequestRing(region.ring(), region.geometry().ringCapacity(),
-                region.geometry().ringSlotSize());
+        RequestRing ring = region.ring();
         RingProducerMain main = new RingProducerMain(ring, args.integer("producer", 0));
         Stdin stdin = Stdin.start();
         Stdin.report("READY pid=" + ProcessHandle.current().pid());

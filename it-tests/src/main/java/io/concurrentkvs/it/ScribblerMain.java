@@ -64,8 +64,7 @@ public final class ScribblerMain {
                 default -> throw new IllegalArgumentException("unknown area " + areas.get(i));
             }
         }
-        this.ring = new RequestRing(region.ring(), region.geometry().ringCapacity(),
-                region.geometry().ringSlotSize());
+        this.ring = region.ring();
         this.random = new SplittableRandom(seed);
     }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.RequestIds;
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -41,10 +41,9 @@ class FullBatchInLastRingSlotTest {
             server.start();
             Region region = Region.attach(server.path());
             RegionGeometry g = region.geometry();
-            RequestRing ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
-            ResponseSlots responses = new ResponseSlots(region.responses(), g.clientCapacity(),
-                    g.responseSlotsPerClient(), g.responseSlotSize(), g.maxValueBytes());
-            ClientTable table = new ClientTable(region.clientTable(), g.clientCapacity());
+            RequestRing ring = region.ring();
+            ResponseSlots responses = region.responseSlots();
+            ClientTable table = region.clientTable();
             ClientTable.Registration me = table.register(Processes.currentPid(), Processes.currentStartMillis(),
                     System.currentTimeMillis());
             responses.reset(me.index());

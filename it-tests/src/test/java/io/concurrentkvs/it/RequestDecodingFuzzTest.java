@@ -9,14 +9,13 @@ import io.concurrentkvs.core.Codecs;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.RequestIds;
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
-import io.concurrentkvs.core.internal.region.RegionGeometry;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
@@ -109,11 +108,9 @@ class RequestDecodingFuzzTest {
 
         Fuzzer(Region region, SplittableRandom random) {
             this.random = random;
-            RegionGeometry g = region.geometry();
-            this.ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
-            this.responses = new ResponseSlots(region.responses(), g.clientCapacity(), g.responseSlotsPerClient(),
-                    g.responseSlotSize(), g.maxValueBytes());
-            ClientTable table = new ClientTable(region.clientTable(), g.clientCapacity());
+            this.ring = region.ring();
+            this.responses = region.responseSlots();
+            ClientTable table = region.clientTable();
             this.me = table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
             responses.reset(me.index());
             assertThat(table.activate(me)).isTrue();

@@ -55,7 +55,7 @@ final class RingHarness implements AutoCloseable {
                 1, 1);
         this.region = Region.create(path, geometry, Region.defaultPermissions(), identity);
         region.markReady();
-        this.ring = new RequestRing(region.ring(), ringCapacity, geometry.ringSlotSize());
+        this.ring = region.ring();
         this.stallTimeoutNanos = stallTimeout.toNanos();
     }
 

@@ -2,7 +2,6 @@ package io.concurrentkvs.reactive;
 
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.internal.region.Region;
-import io.concurrentkvs.core.internal.region.RegionGeometry;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 
 /**
@@ -31,8 +30,7 @@ final class FrozenProducer implements AutoCloseable {
 
     static FrozenProducer freeze(KvsServer server) {
         Region region = Region.attach(server.path());
-        RegionGeometry g = region.geometry();
-        RequestRing ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
+        RequestRing ring = region.ring();
         long index = ring.claim(NO_CLIENT);
         if (index == RequestRing.FULL) {
             throw new IllegalStateException("request ring of " + server.name() + " is full");

@@ -1,8 +1,8 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.OffHeapMemory;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;

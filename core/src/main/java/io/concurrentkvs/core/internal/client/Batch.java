@@ -1,9 +1,10 @@
 package io.concurrentkvs.core.internal.client;
 
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.TICKET_DONE;
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.ticket;
+import static io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor.TICKET_DONE;
+import static io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor.ticket;
 
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;

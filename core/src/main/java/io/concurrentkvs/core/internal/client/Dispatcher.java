@@ -3,6 +3,8 @@ package io.concurrentkvs.core.internal.client;
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.RequestRing;

@@ -1,10 +1,11 @@
 package io.concurrentkvs.core.internal.client;
 
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
-import io.concurrentkvs.core.internal.ring.RequestRing;
 
 /**
  * One connection's registration in one region (one server epoch): its client-table entry, the views of
@@ -31,8 +32,7 @@ final class Session {
         this.epoch = region.epoch();
         this.maxKeyBytes = g.maxKeyBytes();
         this.maxValueBytes = g.maxValueBytes();
-        RequestRing ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
-        this.dispatcher = new Dispatcher(ring, responses, registration.index(), registration.generation());
+        this.dispatcher = new Dispatcher(region.ring(), responses, registration.index(), registration.generation());
     }
 
     /**
@@ -41,16 +41,14 @@ final class Session {
      * @throws KvsException if the table is full
      */
     static Session open(Region region) {
-        RegionGeometry g = region.geometry();
-        ClientTable table = new ClientTable(region.clientTable(), g.clientCapacity());
+        ClientTable table = region.clientTable();
         ClientTable.Registration registration =
                 table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
         if (registration == null) {
             throw new KvsException("cannot connect to " + region.path() + ": all " + table.capacity()
                     + " client entries are in use (raise the server's maxClients)");
         }
-        ResponseSlots responses = new ResponseSlots(region.responses(), g.clientCapacity(), g.responseSlotsPerClient(),
-                g.responseSlotSize(), g.maxValueBytes());
+        ResponseSlots responses = region.responseSlots();
         responses.reset(registration.index());
         if (!table.activate(registration)) {
             throw new KvsException("client entry " + registration.index() + " of " + region.path()

@@ -5,7 +5,9 @@ import static io.concurrentkvs.core.internal.region.RegionHeaderDescriptor.*;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsIncompatibleRegionException;
 import io.concurrentkvs.core.KvsUnavailableException;
-import io.concurrentkvs.core.internal.client.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.memory.OffHeapMemory;
 import io.concurrentkvs.core.internal.ring.RequestRing;
@@ -34,9 +36,11 @@ import net.openhft.chronicle.core.UnsafeMemory;
  *
  * <p>The server {@linkplain #create creates} a region and {@linkplain #markReady marks it ready} by
  * writing the layout version last; clients {@linkplain #attach attach} and validate everything they
- * read before trusting it. The mapping lives as long as this object is reachable; it is never
- * truncated while mapped (a restart creates a new file). Thread safety: immutable after construction;
- * the memory it exposes is shared by design.
+ * read before trusting it. A mapped region builds its typed views of the three sections once, from the
+ * validated geometry: {@link #ring()}, {@link #clientTable()} and {@link #responseSlots()}. The mapping
+ * lives as long as this object is reachable; it is never truncated while mapped (a restart creates a
+ * new file). Thread safety: immutable after construction; the memory it exposes, and the views over
+ * it, are shared by design (see each view's own thread-safety contract).
  */
 public final class Region {
     private static final long BUFFER_ADDRESS_OFFSET = bufferAddressOffset();
@@ -44,11 +48,32 @@ public final class Region {
     private final Path path;
     private final RegionGeometry geometry;
     private final Memory memory;
+    /** The section views; all null for a header-only copy ({@link #readHeader}). */
+    private final RequestRing ring;
+    private final ClientTable clientTable;
+    private final ResponseSlots responseSlots;
 
-    private Region(Path path, RegionGeometry geometry, Memory memory) {
+    /**
+     * Builds the section views over {@code memory} when it holds the whole region ({@code sections});
+     * a copy of the header only has none.
+     */
+    private Region(Path path, RegionGeometry geometry, Memory memory, boolean sections) {
         this.path = path;
         this.geometry = geometry;
         this.memory = memory;
+        if (sections) {
+            RegionGeometry g = geometry;
+            this.ring = new RequestRing(memory.slice(g.ringOffset(), g.ringLength()), g.ringCapacity(),
+                    g.ringSlotSize());
+            this.clientTable = new ClientTable(memory.slice(g.clientTableOffset(), g.clientTableLength()),
+                    g.clientCapacity());
+            this.responseSlots = new ResponseSlots(memory.slice(g.responseOffset(), g.responseAreaLength()),
+                    g.clientCapacity(), g.responseSlotsPerClient(), g.responseSlotSize(), g.maxValueBytes());
+        } else {
+            this.ring = null;
+            this.clientTable = null;
+            this.responseSlots = null;
+        }
     }
 
     private static long bufferAddressOffset() {
@@ -86,7 +111,7 @@ public final class Region {
             throw new KvsException("cannot create region " + path + " of " + length + " bytes: " + e, e);
         }
         Memory memory = new OffHeapMemory(addressOf(buffer), length, buffer);
-        Region region = new Region(path, geometry, memory);
+        Region region = new Region(path, geometry, memory, true);
         try {
             memory.setMemory(0, length, (byte) 0);
         } catch (InternalError e) {
@@ -142,7 +167,7 @@ public final class Region {
         memory.putInt(STRIPES_OFFSET, identity.stripes());
         memory.putLong(HEARTBEAT_OFFSET, identity.createdMillis());
         memory.putInt(STATE_OFFSET, STATE_INITIALIZING);
-        new RequestRing(ring(), g.ringCapacity(), g.ringSlotSize()).initialize();
+        ring.initialize();
     }
 
     /** Publishes the region: writes the layout version last, with release semantics. */
@@ -176,13 +201,14 @@ public final class Region {
             throw new KvsUnavailableException("cannot open region " + path + ": " + e, e);
         }
         Memory memory = new OffHeapMemory(addressOf(buffer), fileLength, buffer);
-        return new Region(path, validate(path, memory, fileLength), memory);
+        return new Region(path, validate(path, memory, fileLength), memory, true);
     }
 
     /**
      * Reads a copy of the header of the region at {@code path} without mapping it or needing write
      * permission, validated as {@link #attach} validates it. The returned region holds only the header:
-     * its section accessors ({@link #ring()} and the others) throw.
+     * its section views ({@link #ring()}, {@link #clientTable()}, {@link #responseSlots()}) throw
+     * {@link IllegalStateException}.
      *
      * @throws KvsUnavailableException if no file exists at {@code path} or it is not ready
      * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
@@ -208,7 +234,7 @@ public final class Region {
         }
         Memory header = new io.concurrentkvs.core.internal.memory.HeapMemory(HEADER_LENGTH);
         header.putBytes(0, bytes.array(), 0, HEADER_LENGTH);
-        return new Region(path, validate(path, header, fileLength), header);
+        return new Region(path, validate(path, header, fileLength), header, false);
     }
 
     /** Checks magic, version and geometry of a header; returns the geometry. */
@@ -297,19 +323,40 @@ public final class Region {
         return memory.slice(0, HEADER_LENGTH);
     }
 
-    /** The request ring section ({@code RequestRingDescriptor}). */
-    public Memory ring() {
-        return memory.slice(geometry.ringOffset(), geometry.ringLength());
+    /**
+     * The request ring section ({@code RequestRingDescriptor}), with this region's ring capacity and slot
+     * size; the same view on every call.
+     *
+     * @throws IllegalStateException if this region is a header-only copy ({@link #readHeader})
+     */
+    public RequestRing ring() {
+        return section(ring);
     }
 
-    /** The client table section. */
-    public Memory clientTable() {
-        return memory.slice(geometry.clientTableOffset(), geometry.clientTableLength());
+    /**
+     * The client table section, with this region's client capacity; the same view on every call.
+     *
+     * @throws IllegalStateException if this region is a header-only copy ({@link #readHeader})
+     */
+    public ClientTable clientTable() {
+        return section(clientTable);
     }
 
-    /** The response area: every client's block of response slots. */
-    public Memory responses() {
-        return memory.slice(geometry.responseOffset(), geometry.responseAreaLength());
+    /**
+     * The response area: every client's block of response slots, with this region's slot counts and
+     * limits; the same view on every call.
+     *
+     * @throws IllegalStateException if this region is a header-only copy ({@link #readHeader})
+     */
+    public ResponseSlots responseSlots() {
+        return section(responseSlots);
+    }
+
+    private <T> T section(T view) {
+        if (view == null) {
+            throw new IllegalStateException("region " + path + " is a copy of the header only: it has no sections");
+        }
+        return view;
     }
 
     public long epoch() {

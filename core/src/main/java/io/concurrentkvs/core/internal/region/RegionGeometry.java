@@ -1,7 +1,7 @@
 package io.concurrentkvs.core.internal.region;
 
-import io.concurrentkvs.core.internal.client.ClientTableDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 
 /**

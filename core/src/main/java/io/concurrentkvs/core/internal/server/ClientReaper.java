@@ -1,8 +1,8 @@
 package io.concurrentkvs.core.internal.server;
 
-import static io.concurrentkvs.core.internal.client.ClientTableDescriptor.*;
+import static io.concurrentkvs.core.internal.layout.ClientTableDescriptor.*;
 
-import io.concurrentkvs.core.internal.client.ClientTable;
+import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.region.Processes;
 
 /**

@@ -1,8 +1,8 @@
 package io.concurrentkvs.core.internal.server;
 
 import io.concurrentkvs.core.IdleStrategy;
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -46,10 +46,9 @@ public final class ServerRuntime {
         this.region = region;
         this.store = store;
         RegionGeometry g = region.geometry();
-        this.ring = new RequestRing(region.ring(), g.ringCapacity(), g.ringSlotSize());
-        this.clients = new ClientTable(region.clientTable(), g.clientCapacity());
-        ResponseSlots responses = new ResponseSlots(region.responses(), g.clientCapacity(),
-                g.responseSlotsPerClient(), g.responseSlotSize(), g.maxValueBytes());
+        this.ring = region.ring();
+        this.clients = region.clientTable();
+        ResponseSlots responses = region.responseSlots();
         this.reaper = new ClientReaper(clients, clientTimeoutNanos);
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(g.stallTimeoutMs());
         // One worker consumes the ring in order by itself; several need the gate for per-client order.

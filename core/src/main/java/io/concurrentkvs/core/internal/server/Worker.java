@@ -4,10 +4,10 @@ import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsCapacityException;
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.RequestIds;
-import io.concurrentkvs.core.internal.client.ResponseSlots;
-import io.concurrentkvs.core.internal.client.ResponseStatus;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.ring.Opcodes;

@@ -3,6 +3,10 @@ package io.concurrentkvs.core.internal.client;
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.HeapMemory;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.ring.Opcodes;

@@ -2,8 +2,8 @@ package io.concurrentkvs.core.internal.region;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.concurrentkvs.core.internal.client.ClientTableDescriptor;
-import io.concurrentkvs.core.internal.client.ResponseSlotDescriptor;
+import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concurrentkvs.core.KvsIncompatibleRegionException;
 import io.concurrentkvs.core.KvsUnavailableException;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -45,6 +47,44 @@ class RegionTest {
         assertThat(copy.geometry()).isEqualTo(GEOMETRY);
         assertThat(copy.epoch()).isEqualTo(42);
         assertThat(copy.state()).isEqualTo(RegionHeaderDescriptor.STATE_RUNNING);
+    }
+
+    @Test
+    void theSectionViewsAreBuiltOnceFromTheGeometryOverTheirSections() {
+        Path path = dir.resolve("r");
+        Region created = create(path);
+        Region attached = Region.attach(path);
+        assertThat(attached.ring()).isSameAs(attached.ring());
+        assertThat(attached.clientTable()).isSameAs(attached.clientTable());
+        assertThat(attached.responseSlots()).isSameAs(attached.responseSlots());
+        assertThat(attached.ring().capacity()).isEqualTo(GEOMETRY.ringCapacity());
+        assertThat(attached.ring().slotSize()).isEqualTo(GEOMETRY.ringSlotSize());
+        assertThat(attached.ring().memory().capacity()).isEqualTo(GEOMETRY.ringLength());
+        assertThat(attached.clientTable().capacity()).isEqualTo(GEOMETRY.clientCapacity());
+        assertThat(attached.responseSlots().slotsPerClient()).isEqualTo(GEOMETRY.responseSlotsPerClient());
+        assertThat(attached.responseSlots().maxValueBytes()).isEqualTo(GEOMETRY.maxValueBytes());
+
+        // Each view lies over its own section of the mapping: what one process writes through its view
+        // is at the section's offset for the other.
+        long lastSlot = GEOMETRY.ringCapacity() - 1;
+        assertThat(attached.memory().getLong(GEOMETRY.ringOffset() + created.ring().slotOffset(lastSlot)
+                + RequestRingDescriptor.SEQUENCE_OFFSET)).isEqualTo(lastSlot);
+        ClientTable.Registration registration = created.clientTable().register(4242, 7, 9);
+        assertThat(attached.clientTable().pid(registration.index())).isEqualTo(4242);
+        created.responseSlots().arm(3, 5, 11);
+        long ticket = attached.memory().getLong(GEOMETRY.responseOffset()
+                + (3L * GEOMETRY.responseSlotsPerClient() + 5) * GEOMETRY.responseSlotSize());
+        assertThat(ticket).isNotZero().isEqualTo(attached.responseSlots().ticketOf(3, 5));
+    }
+
+    @Test
+    void aHeaderCopyHasNoSectionViews() {
+        Path path = dir.resolve("r");
+        create(path);
+        Region copy = Region.readHeader(path);
+        assertThatThrownBy(copy::ring).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(copy::clientTable).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(copy::responseSlots).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.concurrentkvs.core.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.concurrentkvs.core.internal.client.ClientTable;
-import io.concurrentkvs.core.internal.client.ClientTableDescriptor;
+import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
 import io.concurrentkvs.core.internal.memory.HeapMemory;
 import io.concurrentkvs.core.internal.region.Processes;
 import java.util.concurrent.TimeUnit;

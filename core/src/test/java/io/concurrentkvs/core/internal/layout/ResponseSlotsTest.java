@@ -1,6 +1,6 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.*;
+import static io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.concurrentkvs.core.internal.memory.HeapMemory;

@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

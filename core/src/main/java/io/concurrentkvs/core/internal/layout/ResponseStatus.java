@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
 /** Status codes a worker writes into a response slot (see {@link ResponseSlotDescriptor#STATUS_OFFSET}). */
 public final class ResponseStatus {

@@ -1,6 +1,6 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
-import static io.concurrentkvs.core.internal.client.ResponseSlotDescriptor.*;
+import static io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor.*;
 
 import io.concurrentkvs.core.internal.memory.Memory;
 

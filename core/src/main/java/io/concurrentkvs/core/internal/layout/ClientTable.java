@@ -1,6 +1,6 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
-import static io.concurrentkvs.core.internal.client.ClientTableDescriptor.*;
+import static io.concurrentkvs.core.internal.layout.ClientTableDescriptor.*;
 
 import io.concurrentkvs.core.internal.memory.Memory;
 

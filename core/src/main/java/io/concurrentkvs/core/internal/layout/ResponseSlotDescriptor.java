@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
 /**
  * Layout of the response area. Client {@code c} owns slots {@code c * slotsPerClient ...} of it; no

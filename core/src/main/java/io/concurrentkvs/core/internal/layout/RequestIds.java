@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
 /**
  * Request ids: {@code generation << 40 | sequence}, 62 bits in all so that a response ticket can carry

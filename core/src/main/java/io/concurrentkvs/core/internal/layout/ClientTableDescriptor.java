@@ -1,4 +1,4 @@
-package io.concurrentkvs.core.internal.client;
+package io.concurrentkvs.core.internal.layout;
 
 /**
  * Layout of the client table: {@code clientCapacity} entries of {@value #ENTRY_SIZE} bytes.
