@@ -314,6 +314,7 @@ final class Segment {
             int fromHomeToJ = Math.floorMod(j - home, slots);
             if (fromHomeToHole < fromHomeToJ) {
                 meta.putLongRelease(geometry.slotOffset(id, hole), word);
+                WriteHook.reached(WriteHook.Point.SHIFTED);
                 hole = j;
             }
         }

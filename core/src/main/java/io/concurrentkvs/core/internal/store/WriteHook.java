@@ -18,6 +18,8 @@ public interface WriteHook {
         PUBLISHED,
         /** The old block is freed; the sequence is still odd. */
         OLD_FREED,
+        /** A delete's backward shift copied one later entry into the hole: that entry is in two slots. */
+        SHIFTED,
         /** A deleted entry's index word is gone; its block is not yet freed. */
         UNLINKED
     }
