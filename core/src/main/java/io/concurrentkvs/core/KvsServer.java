@@ -88,7 +88,7 @@ public final class KvsServer implements AutoCloseable {
 
     private ServerRuntime runtime;
     private StoreFile storeFile;
-    private SharedStore store;
+    private volatile SharedStore store;
     /** Entries when the store was last closed, for {@link #storageSize()} while stopped. */
     private volatile long entriesWhenClosed;
     private volatile AdoptionReport lastAdoption = AdoptionReport.fresh();
@@ -245,7 +245,7 @@ public final class KvsServer implements AutoCloseable {
         LOG.info("stopped serving '{}'", name);
     }
 
-    /** Stops and removes the region's file. Idempotent. */
+    /** Stops and removes the region's file; the store file, with the data, stays for the next server. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {

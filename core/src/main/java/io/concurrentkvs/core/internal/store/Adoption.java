@@ -115,7 +115,7 @@ final class Adoption {
             }
             int keyLength = recordLength - RECORD_HEADER_LENGTH - valueLengthAt(at);
             if (!segments[s].place(word, key, keyLength)) {
-                allocators[s].free(at);
+                allocators[s].unclaim(at);
                 dropped++;
                 continue;
             }

@@ -128,7 +128,9 @@ final class Segment {
         int slot = home(tag);
         boolean corrupt = false;
         for (int probes = 0; probes < slots; probes++) {
-            long word = meta.getLong(geometry.slotOffset(id, slot));
+            // Acquire: an insert publishes its word without touching the sequence, so the word itself
+            // must carry the record's bytes to this reader.
+            long word = meta.getLongAcquire(geometry.slotOffset(id, slot));
             if (word == 0) {
                 return corrupt ? CORRUPT : ABSENT;
             }
@@ -427,15 +429,6 @@ final class Segment {
         this.blockBytes = blockBytes;
         meta.putLongVolatile(sequenceOffset, sequence);
         publishStats();
-    }
-
-    long entries() {
-        lock.lock();
-        try {
-            return entries;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Live record bytes, block bytes and pages owned, read under the lock. */

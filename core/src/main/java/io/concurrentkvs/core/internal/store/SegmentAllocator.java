@@ -110,6 +110,15 @@ final class SegmentAllocator {
         return block >= 0 && page.claim(block);
     }
 
+    /** Undoes {@link #claim} for an entry adoption then dropped; the page stays this segment's. */
+    void unclaim(long fileOffset) {
+        Page page = pageHolding(fileOffset);
+        int block = page == null ? -1 : blockIndex(page, fileOffset);
+        if (block >= 0) {
+            page.giveBack(block);
+        }
+    }
+
     /** After adoption: lists the adopted pages that have free blocks. */
     void finishAdoption(Page page) {
         if (!page.isFull() && !page.listed) {

@@ -73,6 +73,7 @@ public final class StoreFile implements AutoCloseable {
      */
     public static StoreFile open(Path path, StoreGeometry wanted, boolean fresh, Set<PosixFilePermission> permissions) {
         FileChannel channel = null;
+        boolean existed = Files.exists(path);
         try {
             channel = openChannel(path, permissions);
             FileLock lock = tryLock(channel, path);
@@ -96,10 +97,25 @@ public final class StoreFile implements AutoCloseable {
             }
         } catch (IOException e) {
             closeQuietly(channel);
+            removeIfCreated(path, existed);
             throw new KvsException("cannot open store file " + path + ": " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
+            if (!(e instanceof KvsRegionInUseException)) {
+                removeIfCreated(path, existed);
+            }
             throw e;
+        }
+    }
+
+    /** A file this call created and could not finish holds nothing: it must not stay behind. */
+    private static void removeIfCreated(Path path, boolean existed) {
+        if (!existed) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // Left as an empty file; the next start treats it as blank.
+            }
         }
     }
 
