@@ -77,10 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         try (ChildServer server = ChildServer.start(name, List.of("--workers", Integer.toString(workers)), out,
                 "[server] ")) {
             // If this process is stopped (Ctrl-C, SIGTERM), take the server and its files down with it.
-            Thread cleanup = new Thread(() -> {
-                server.close();
-                destroyQuietly(name);
-            }, "kvs-demo-cleanup");
+            Thread cleanup = new Thread(() -> killAndDestroy(server, name), "kvs-demo-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             server.awaitServing(serverTimeout);
             long ops = runClient(name, server.pid(), out);
@@ -127,7 +124,9 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void destroyQuietly(String name) {
+    /** For the shutdown hook: the server process goes first, so that nothing holds the files any more. */
+    private static void killAndDestroy(ChildServer server, String name) {
+        server.close();
         try {
             KvsServer.destroy(name);
         } catch (KvsException | IllegalArgumentException e) {
