@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ChildServer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final String name;
     private final Process process;
@@ -138,11 +139,20 @@ final class ChildServer implements AutoCloseable {
         }
     }
 
-    /** Kills the process if it is still running; for error paths. */
+    /**
+     * Kills the process if it is still running and waits (a bounded time) for it to be gone, so that its
+     * files can be removed next; for error paths.
+     */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -2,8 +2,11 @@ package io.concurrentkvs.cli;
 
 import io.concurrentkvs.blocking.KvsClient;
 import io.concurrentkvs.core.Codecs;
+import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,14 +28,18 @@ import picocli.CommandLine.Spec;
  * {@code kvs demo}: the original library's two-terminal demo in one command. Starts {@code kvs server} as
  * a separate JVM on a store name unique to this run, runs a client in this process that shows every
  * operation (sync, then async), checks each answer, then stops the server with SIGTERM as Ctrl-C would and
- * shows its final statistics. Runs on the main thread; the server's output is copied by another thread.
+ * shows its final statistics. The run's store name is thrown away, so the demo then removes the store file
+ * the server keeps (a {@code kvs server} on a name of one's own keeps it for the next server); it leaves no
+ * file in {@code /dev/shm}, on error paths too. Runs on the main thread; the server's output is copied by
+ * another thread.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
             "Start a server process, run a client in this process showing GET/SET/POST/DEL (blocking and"
                     + " CompletableFuture calls), then stop the server gracefully.",
             "Uses a store name unique to the run (kvs-demo-<pid>-<random>), so it never disturbs another"
-                    + " store. Exits 0 if every answer was the expected one."
+                    + " store, and removes that store's files at the end. Exits 0 if every answer was the"
+                    + " expected one."
         },
         footer = {"", "Examples:",
             "  kvs demo",
@@ -69,8 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         try (ChildServer server = ChildServer.start(name, List.of("--workers", Integer.toString(workers)), out,
                 "[server] ")) {
-            // If this process is stopped (Ctrl-C, SIGTERM), take the server down with it.
-            Thread cleanup = new Thread(server::close, "kvs-demo-cleanup");
+            // If this process is stopped (Ctrl-C, SIGTERM), take the server and its files down with it.
+            Thread cleanup = new Thread(() -> killAndDestroy(server, name), "kvs-demo-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             server.awaitServing(serverTimeout);
             long ops = runClient(name, server.pid(), out);
@@ -81,6 +88,9 @@ final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(cleanup);
             out.println(PREFIX + "server process " + server.pid() + " exited with code " + exit
                     + (exit == 143 ? " (128 + SIGTERM: a graceful stop)" : ""));
+        } finally {
+            // After close(): the server process is gone (or was never started) and holds no file.
+            removeStore(name, out);
         }
         if (mismatches > 0) {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + mismatches
@@ -92,6 +102,36 @@ final class DemoCommand implements Callable<Integer> {
         out.println(PREFIX + "  terminal 2:  ./kvs set --name my_kvs user:1 Ada && ./kvs get --name my_kvs user:1");
         out.flush();
         return KvsMain.EXIT_OK;
+    }
+
+    /**
+     * Removes the demo's store file (its entries) and any region left, saying so; on failure says that
+     * instead, without hiding the error that may be under way.
+     */
+    private static void removeStore(String name, PrintWriter out) {
+        StoreFiles files = StoreFiles.of(name);
+        boolean hadStore = Files.exists(files.store());
+        try {
+            KvsServer.destroy(name);
+            if (hadStore) {
+                out.println(PREFIX + "removed the demo's store file " + files.store() + " ('kvs destroy'): a"
+                        + " server on a name of your own keeps its entries across restarts");
+            }
+        } catch (KvsException e) {
+            out.println(PREFIX + "could not remove the demo's store file " + files.store() + ": "
+                    + OneLineErrors.describe(e));
+        }
+        out.flush();
+    }
+
+    /** For the shutdown hook: the server process goes first, so that nothing holds the files any more. */
+    private static void killAndDestroy(ChildServer server, String name) {
+        server.close();
+        try {
+            KvsServer.destroy(name);
+        } catch (KvsException | IllegalArgumentException e) {
+            // The JVM is going down: nowhere to report it, and the main thread may have removed it already.
+        }
     }
 
     /** Runs and shows every operation; returns how many requests it sent. */

@@ -30,6 +30,30 @@ final class Formats {
         return whole == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 
+    /** A fraction from 0 to 1 as a percentage with one decimal: {@code 12.5%}. */
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100.0 * fraction);
+    }
+
+    /**
+     * A size in bytes, in binary units with one decimal from a KiB on: {@code 312 B}, {@code 32.0 KiB},
+     * {@code 256.0 MiB}, {@code 1.5 GiB}.
+     */
+    static String bytes(long bytes) {
+        if (bytes < 1024 && bytes > -1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes / 1024.0;
+        int unit = 0;
+        // 1023.95 and above would print as "1024.0": move to the next unit there instead.
+        while (Math.abs(value) >= 1023.95 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
     /** Seconds with three decimals: {@code 2.351 s}. */
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);

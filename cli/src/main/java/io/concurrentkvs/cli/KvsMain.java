@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * The {@code kvs} command: entry point of the runnable jar and parent of every subcommand. Runs on the
  * main thread; {@link #main} exits the JVM with the command's exit code.
  *
- * <p>Exit codes, for every command: 0 done / found, 1 a negative answer (key absent, key exists),
- * 2 an error or a usage mistake (one line on stderr; {@code --verbose} adds the stack trace).
+ * <p>Exit codes, for every command: 0 done / found, 1 a negative answer (key absent, key exists, nothing
+ * to destroy), 2 an error or a usage mistake (one line on stderr; {@code --verbose} adds the stack trace).
  */
 @Command(
         name = "kvs",
@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             PostCommand.class,
             DelCommand.class,
             StatsCommand.class,
+            DestroyCommand.class,
             BenchCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
@@ -51,13 +52,14 @@ import picocli.CommandLine.Spec;
             "  kvs set --name my_kvs user:42 Ada     (in another terminal)",
             "  kvs get --name my_kvs user:42",
             "  kvs stats --name my_kvs --watch",
+            "  kvs destroy --name my_kvs             remove its entries, once its server has stopped",
             "  kvs bench --name my_kvs --clients 2 --pipeline 256",
             "  kvs <command> --help                  options and examples of one command"
         })
 public final class KvsMain implements Callable<Integer> {
     /** Exit code of a successful command, or of a GET that found its key. */
     public static final int EXIT_OK = 0;
-    /** Exit code of a negative answer: key absent (get, del) or present (post). */
+    /** Exit code of a negative answer: key absent (get, del) or present (post), nothing to remove (destroy). */
     public static final int EXIT_NEGATIVE = 1;
     /** Exit code of an error or a usage mistake. */
     public static final int EXIT_ERROR = 2;

@@ -1,14 +1,11 @@
 package io.concurrentkvs.cli;
 
 import io.concurrentkvs.core.IdleStrategy;
-import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.KvsIncompatibleRegionException;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,14 +18,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code kvs server}: creates the store's shared-memory region and serves it until the process is told to
- * stop (Ctrl-C or SIGTERM), then stops gracefully — requests already queued are answered — prints final
- * statistics and removes the region. The main thread waits; the JVM's shutdown hook thread does the stop.
+ * {@code kvs server}: opens the store file (adopting the entries a previous server left, unless {@code
+ * --fresh}), creates the store's shared-memory region and serves it until the process is told to stop
+ * (Ctrl-C or SIGTERM), then stops gracefully — requests already queued are answered — prints final
+ * statistics and removes the region. The store file stays for the next server; {@code kvs destroy} removes
+ * it. The main thread waits; the JVM's shutdown hook thread does the stop.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {
             "Serve a store until Ctrl-C or SIGTERM, then stop gracefully (queued requests are answered),"
                     + " print final statistics and remove the shared-memory region.",
+            "The entries live in the store file beside the region (/dev/shm/<name>.store) and outlive the"
+                    + " server: the next server on the name serves them again (--fresh discards them;"
+                    + " 'kvs destroy' removes them). The whole file is reserved at start.",
             "A second server on a name whose server is alive is refused; a region left by a dead server is"
                     + " taken over."
         },
@@ -36,7 +38,9 @@ import picocli.CommandLine.TypeConversionException;
             "  kvs server                             the store 'kvs', default settings",
             "  kvs server --name my_kvs --workers 2 --stripes 32",
             "  kvs server --name my_kvs --idle busy  lowest latency, a core per worker",
-            "  kvs server --name my_kvs --max-value-bytes 65536 --ring-size 16384"})
+            "  kvs server --name my_kvs --max-value-bytes 65536 --ring-size 16384",
+            "  kvs server --name my_kvs --max-entries 100000 --max-data-bytes 64m",
+            "  kvs server --name my_kvs --fresh       start empty, discarding the previous data"})
 final class ServerCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
@@ -69,6 +73,21 @@ final class ServerCommand implements Callable<Integer> {
             description = "Requests one connection may have in flight (default: ${DEFAULT-VALUE}).")
     int responseSlots = KvsServer.DEFAULT_RESPONSE_SLOTS;
 
+    @Option(names = "--max-entries", paramLabel = "N",
+            description = "Most entries the store holds; a write beyond fails with a 'store full' error"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long maxEntries = KvsServer.DEFAULT_MAX_ENTRIES;
+
+    @Option(names = "--max-data-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Shared memory for keys and values, reserved at start: bytes, or 64k, 256m, 1g"
+                    + " (default: ${DEFAULT-VALUE}, 256m).")
+    long maxDataBytes = KvsServer.DEFAULT_MAX_DATA_BYTES;
+
+    @Option(names = "--fresh",
+            description = "Start empty, discarding the entries a previous server left in the store file"
+                    + " (default: serve them again).")
+    boolean fresh;
+
     @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "balanced", converter = IdleConverter.class,
             completionCandidates = IdleNames.class,
             description = "How idle workers wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -82,14 +101,23 @@ final class ServerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         KvsServer server = KvsServer.builder(store.name()).workers(workers).stripes(stripes).ringSize(ringSize)
                 .maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes).maxClients(maxClients)
-                .responseSlotsPerClient(responseSlots).idleStrategy(idle).build();
-        server.start();
+                .responseSlotsPerClient(responseSlots).idleStrategy(idle).maxEntries(maxEntries)
+                .maxDataBytes(maxDataBytes).fresh(fresh).build();
+        boolean hadStore = Files.exists(server.storePath());
+        try {
+            server.start();
+        } catch (KvsIncompatibleRegionException e) {
+            // The library's advice names its API (fresh(true), KvsServer.destroy): say it in this command's terms.
+            throw new KvsIncompatibleRegionException(e.getMessage() + " (here: add --fresh, or run 'kvs destroy --name "
+                    + server.name() + "')");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // The hook is the only way a server ends: SIGINT and SIGTERM both run shutdown hooks.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopAndReport(server, out);
             stopped.countDown();
         }, "kvs-server-shutdown"));
+        out.println("kvs server: " + storeLine(server, hadStore));
         out.println("kvs server: serving '" + server.name() + "' at " + server.path() + " (pid "
                 + ProcessHandle.current().pid() + ", " + workers + " workers, " + stripes + " stripes, idle "
                 + server.idleStrategy() + ", ring " + ringSize + ", keys <= " + maxKeyBytes + " B, values <= "
@@ -101,6 +129,22 @@ final class ServerCommand implements Callable<Integer> {
         return KvsMain.EXIT_OK;
     }
 
+    /** What the server found in its store file, and how much the file holds. */
+    private String storeLine(KvsServer server, boolean hadStore) {
+        String found;
+        if (!hadStore) {
+            found = "created " + server.storePath();
+        } else if (fresh) {
+            found = "discarded the entries in " + server.storePath() + " (--fresh)";
+        } else {
+            found = "adopted " + Formats.count(server.storageSize()) + " entries from " + server.storePath();
+        }
+        // The file's own numbers: the data limit as rounded down to whole pages.
+        KvsStats stats = KvsStats.read(server.path());
+        return found + "; room for " + Formats.count(stats.maxEntries()) + " entries and "
+                + Formats.bytes(stats.storeDataBytes()) + " of keys and values";
+    }
+
     private static void stopAndReport(KvsServer server, PrintWriter out) {
         try {
             out.println("kvs server: stopping '" + server.name() + "': answering queued requests");
@@ -108,35 +152,18 @@ final class ServerCommand implements Callable<Integer> {
             server.stop();
             // stop() publishes the final counters before it returns, so this read is complete.
             KvsStats last = KvsStats.read(server.path());
-            server.close();
-            removeRegion(server, last.epoch());
+            server.close(); // removes the region this server created; the store file stays
             out.println("kvs server: stopped.");
             StatsReport.totals(last, Instant.now()).forEach(line -> out.println("kvs server: " + line));
-            out.println("kvs server: removed " + server.path());
+            out.println("kvs server: removed " + server.path() + "; kept " + Formats.count(server.storageSize())
+                    + " entries in " + server.storePath() + " for the next server ('kvs destroy --name "
+                    + server.name() + "' removes them)");
         } catch (RuntimeException e) {
             // A hook cannot report through picocli: say it in one line and still release the region.
             out.println("kvs server: error while stopping: " + OneLineErrors.describe(e));
             server.close();
         }
         out.flush();
-    }
-
-    /**
-     * Deletes the region file if it is still the one this server created. KvsServer.close() removes the file
-     * only when called on a running server, and the final counters can only be read between stop() and the
-     * removal, so the file is removed here (reported to the core owners).
-     */
-    private static void removeRegion(KvsServer server, long epoch) {
-        Path path = server.path();
-        try {
-            if (Files.exists(path) && KvsStats.read(path).epoch() == epoch) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + path + ": " + e.getMessage(), e);
-        } catch (KvsException e) {
-            // Already gone, or replaced by another server's region: not ours to remove.
-        }
     }
 
     /** Converts {@code --idle} through {@link IdleStrategy#parse}, whose message lists the valid names. */

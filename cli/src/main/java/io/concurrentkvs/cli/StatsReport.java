@@ -34,6 +34,7 @@ final class StatsReport {
                 + after.ringCapacity() + " slots, keys <= " + after.maxKeyBytes() + " B, values <= "
                 + after.maxValueBytes() + " B, " + after.maxClients() + " clients x "
                 + after.responseSlotsPerClient() + " in flight");
+        lines.addAll(store(after));
         lines.add("");
         lines.add(String.format(Locale.ROOT, "%-9s %14s %12s   %s", "op", "total", "per second", "detail"));
         lines.add(opLine("get", before, after, KvsStats::gets,
@@ -49,6 +50,8 @@ final class StatsReport {
                 + Formats.count(after.staleAnswers()) + " stale answers (client stopped waiting), "
                 + Formats.count(after.skippedSlots()) + " ring slots skipped (producer stalled), "
                 + Formats.count(after.ringRepairs()) + " ring repairs (region written by another process)");
+        lines.add("          " + Formats.count(after.capacityRejections()) + " writes refused (store full), "
+                + Formats.count(after.corruptEntries()) + " corrupt entries (damaged in the store file)");
         lines.add("load      ring depth " + Formats.count(after.ringDepth()) + " queued, "
                 + Formats.count(after.clientsConnected()) + " clients connected ("
                 + Formats.count(after.clientsReclaimed()) + " reclaimed), "
@@ -58,6 +61,21 @@ final class StatsReport {
                 ? "rates     over the last " + Formats.duration(Duration.ofMillis(window)) + " of heartbeats"
                 : "rates     unknown: the server published no counters between the two samples");
         return lines;
+    }
+
+    /** The store file's lines: entries against the limit, then where its data bytes are. */
+    static List<String> store(KvsStats s) {
+        if (s.maxEntries() == 0) {
+            return List.of("entries   " + Formats.count(s.storedEntries()) + "; no store file at " + s.storePath());
+        }
+        return List.of(
+                "entries   " + Formats.count(s.storedEntries()) + " / " + Formats.count(s.maxEntries()) + " ("
+                        + Formats.percent(s.storedEntries(), s.maxEntries()) + " of the limit) in " + s.storePath(),
+                "data      " + Formats.bytes(s.storeLiveBytes()) + " live, " + Formats.bytes(s.storeBlockBytes())
+                        + " in blocks, " + Formats.bytes(s.storePageBytes()) + " in pages, "
+                        + Formats.bytes(s.storeFreeBytes()) + " free of " + Formats.bytes(s.storeDataBytes())
+                        + "; fragmentation " + Formats.percent(s.storeFragmentation())
+                        + " (share of the pages in use holding no live record)");
     }
 
     private static String opLine(String op, KvsStats before, KvsStats after, ToLongFunction<KvsStats> counter,
@@ -97,13 +115,18 @@ final class StatsReport {
         lines.add(Formats.count(s.storedEntries()) + " entries stored, " + Formats.count(s.clientsReclaimed())
                 + " dead clients reclaimed, " + Formats.count(s.malformedRequests()) + " malformed requests, "
                 + Formats.count(s.staleAnswers()) + " stale answers, " + Formats.count(s.skippedSlots())
-                + " skipped ring slots, " + Formats.count(s.ringRepairs()) + " ring repairs");
+                + " skipped ring slots, " + Formats.count(s.ringRepairs()) + " ring repairs, "
+                + Formats.count(s.capacityRejections()) + " writes refused (store full), "
+                + Formats.count(s.corruptEntries()) + " corrupt entries");
         return lines;
     }
 
-    /** Requests the server could not serve normally (malformed, skipped) and ring repairs. */
+    /**
+     * Requests the server could not serve normally (malformed, skipped, refused for a full store), ring
+     * repairs and corrupt entries.
+     */
     static long errors(KvsStats s) {
-        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs();
+        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs() + s.capacityRejections() + s.corruptEntries();
     }
 
     private static long heartbeatMillis(KvsStats before, KvsStats after) {

@@ -41,6 +41,10 @@ class DemoCommandIT {
         assertThat(store.find()).as(out).isTrue();
         assertThatThrownBy(() -> KvsStats.read(store.group(1))).as("the demo's region is removed")
                 .isInstanceOf(KvsUnavailableException.class);
+        StoreFiles files = StoreFiles.of(store.group(1));
+        assertThat(files.region()).as("the demo's region is removed").doesNotExist();
+        assertThat(files.store()).as("the demo's store file is removed").doesNotExist();
+        assertThat(out).contains("removed the demo's store file " + files.store());
         Matcher pid = Pattern.compile("server process (\\d+) exited").matcher(out);
         assertThat(pid.find()).as(out).isTrue();
         assertThat(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false))

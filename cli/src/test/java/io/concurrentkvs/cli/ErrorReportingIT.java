@@ -61,7 +61,12 @@ class ErrorReportingIT {
         assertThat(badIdle.stderrLines()).as(badIdle.describe()).singleElement().asString()
                 .contains("unknown idle strategy 'sleepy'");
 
-        CliResult unknown = kvs.run("frobnicate");
+        CliResult badSize = kvs.run("server", "--max-data-bytes", "lots");
+        assertThat(badSize.exitCode()).as(badSize.describe()).isEqualTo(2);
+        assertThat(badSize.stderrLines()).as(badSize.describe()).singleElement().asString()
+                .startsWith("kvs server: ").contains("--max-data-bytes").contains("'lots' is not a size");
+
+                CliResult unknown = kvs.run("frobnicate");
         assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
         assertThat(unknown.stderrLines()).as(unknown.describe()).hasSize(1);
 
@@ -85,7 +90,7 @@ class ErrorReportingIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "get", "set", "post", "del", "stats", "bench", "demo"})
+    @ValueSource(strings = {"server", "get", "set", "post", "del", "stats", "destroy", "bench", "demo"})
     void everyCommandHasHelpWithExamples(String command) {
         CliResult help = kvs.run(command, "--help");
         assertThat(help.exitCode()).as(help.describe()).isZero();

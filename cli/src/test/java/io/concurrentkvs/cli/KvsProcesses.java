@@ -2,6 +2,7 @@ package io.concurrentkvs.cli;
 
 import static org.awaitility.Awaitility.await;
 
+import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -24,8 +27,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * The cross-process fixture of the cli tests: runs the real shaded jar ({@code java -jar kvs-cli.jar ...})
  * as child processes, sends each one's output to files under {@code target/cli-it/<test>/}, stops every
- * server it started after each test (SIGTERM, then SIGKILL after a bounded wait), and prints every
- * captured output when a test fails. Register with {@code @RegisterExtension}; used from the test thread.
+ * server it started after each test (SIGTERM, then SIGKILL after a bounded wait), then destroys the store
+ * of every name a command was given (servers keep their store file when they stop) and fails the test if a
+ * file of those names is left in {@code /dev/shm}; prints every captured output when a test fails. Register
+ * with {@code @RegisterExtension}; used from the test thread.
  */
 final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestWatcher {
     static final Path JAR = Paths.get(requiredProperty("kvs.cli.jar"));
@@ -37,6 +42,7 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
 
     private final List<Process> servers = new ArrayList<>();
     private final List<Path> outputs = new ArrayList<>();
+    private final Set<String> names = new LinkedHashSet<>();
     private Path testDir;
     private int runs;
 
@@ -50,6 +56,7 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
     public void beforeEach(ExtensionContext context) throws IOException {
         servers.clear();
         outputs.clear();
+        names.clear();
         runs = 0;
         // Parameterized invocations share a method name: the display name tells them apart.
         testDir = WORK.resolve(context.getRequiredTestClass().getSimpleName())
@@ -62,6 +69,24 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
     public void afterEach(ExtensionContext context) throws InterruptedException {
         for (Process server : servers) {
             stop(server);
+        }
+        List<Path> left = new ArrayList<>();
+        for (String name : names) {
+            StoreFiles files;
+            try {
+                files = StoreFiles.of(name);
+            } catch (IllegalArgumentException invalidName) {
+                continue; // a test of a bad name: no file can exist under it
+            }
+            KvsServer.destroy(name);
+            for (Path file : List.of(files.region(), files.store())) {
+                if (Files.exists(file)) {
+                    left.add(file);
+                }
+            }
+        }
+        if (!left.isEmpty()) {
+            throw new AssertionError("files left in shared memory after the test: " + left);
         }
     }
 
@@ -96,6 +121,7 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
     }
 
     private CliResult runCommand(List<String> args, List<String> command) {
+        recordName(args);
         int n = ++runs;
         String label = String.format(Locale.ROOT, "%02d-%s", n, args.isEmpty() ? "kvs" : args.get(0));
         Path out = testDir.resolve(label + ".out");
@@ -129,6 +155,7 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
     Server startServer(String name, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("server", "--name", name));
         args.addAll(List.of(extraArgs));
+        names.add(name);
         Path out = testDir.resolve(String.format(Locale.ROOT, "%02d-server-%s.out", ++runs, name));
         outputs.add(out);
         ProcessBuilder pb = new ProcessBuilder(javaJar(args.toArray(String[]::new))).redirectErrorStream(true)
@@ -151,6 +178,15 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
                             && Files.readString(out, StandardCharsets.UTF_8).contains("kvs server: serving");
                 });
         return new Server(name, process, out);
+    }
+
+    /** Remembers the store name a command was given, to destroy its files after the test. */
+    private void recordName(List<String> args) {
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--name") || args.get(i).equals("-n")) {
+                names.add(args.get(i + 1));
+            }
+        }
     }
 
     private static List<String> javaJar(String... args) {
@@ -186,6 +222,14 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
                 throw new AssertionError("server " + name + " did not stop within " + STOP_TIMEOUT + " of SIGTERM");
             }
             return Files.readString(output, StandardCharsets.UTF_8);
+        }
+
+        /** Kills the process with SIGKILL, as {@code kill -9} would, and waits for it to be gone. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("server " + name + " survived SIGKILL for " + STOP_TIMEOUT);
+            }
         }
 
         /** Everything the server printed so far. */

@@ -3,6 +3,7 @@ package io.concurrentkvs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.concurrentkvs.core.KvsStats;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +46,11 @@ class StatsCommandIT {
         assertThat(out).contains("hits 1 (50.0%)").contains("rejected (key existed) 1").contains("2 entries stored")
                 .contains("RUNNING, pid " + server.process().pid() + " (alive)").contains("epoch ")
                 .contains("uptime ").contains("ring depth 0").contains("clients connected")
-                .contains("0 malformed requests");
+                .contains("0 malformed requests").contains("0 writes refused (store full), 0 corrupt entries")
+                // Two entries of a 24-byte header, a 1-byte key and a 1-byte value.
+                .contains("entries   2 / 1,048,576 (0.0% of the limit) in " + KvsStats.read(name).storePath())
+                .containsPattern("data      52 B live, \\d+ B in blocks, [\\d.]+ KiB in pages, [\\d.]+ MiB free of 256.0 MiB;"
+                        + " fragmentation \\d+\\.\\d% \\(share of the pages in use holding no live record\\)");
     }
 
     @Test

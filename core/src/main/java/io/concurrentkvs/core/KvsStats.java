@@ -5,16 +5,22 @@ import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.region.RegionPaths;
+import io.concurrentkvs.core.internal.store.StoreFile;
+import io.concurrentkvs.core.internal.store.StoreUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A snapshot of a store's header: server identity and state, limits, and the statistics counters the
- * server publishes once per heartbeat. Reading it does not register a client or disturb the server.
+ * server publishes once per heartbeat; and how full the store file beside the region is ({@link
+ * #storePath()}). Reading it does not register a client or disturb the server.
  *
  * <p>Counters are totals since the server started; sample twice and divide by the time between
- * samples for rates. Immutable.
+ * samples for rates. The store's numbers ({@code maxEntries} through {@code storeFragmentation}) are read
+ * from the store file itself, without locking it, as the serving server keeps them (or as the last server
+ * left them): each is current, but writes in progress can make them disagree by a few records. They are
+ * all zero when there is no store file. Immutable.
  *
  * @param path the region file
  * @param state RUNNING, STOPPING, STOPPED or INITIALIZING
@@ -44,8 +50,23 @@ import java.time.Instant;
  *     hostile process; see docs/SECURITY.md)
  * @param clientsConnected client-table entries in use
  * @param clientsReclaimed entries reclaimed from dead clients
- * @param storedEntries entries in the store
+ * @param storedEntries entries in the store, as the server last published them with the counters
  * @param ringDepth requests waiting in the ring
+ * @param capacityRejections writes refused because the store was full (answered with {@link
+ *     KvsCapacityException})
+ * @param corruptEntries entries found damaged (bad bounds or checksum) and answered absent, or dropped when
+ *     the server adopted the store file
+ * @param maxEntries the store's entry limit ({@link KvsServer.Builder#maxEntries(long)})
+ * @param storeLiveBytes bytes of the live records: each a 24-byte header, its key and its value
+ * @param storeBlockBytes bytes of the blocks holding the live records (each record rounded up to its size
+ *     class)
+ * @param storePageBytes bytes of the data pages in use: the blocks, the free blocks of partly used pages
+ *     and the pages' unused tails
+ * @param storeDataBytes the store's data capacity: {@link KvsServer.Builder#maxDataBytes(long)} rounded
+ *     down to whole pages
+ * @param storeFreeBytes data bytes no page holds yet: {@code storeDataBytes - storePageBytes}
+ * @param storeFragmentation the share of the pages in use that holds no live record, from 0 to 1: {@code 1
+ *     - storeLiveBytes / storePageBytes}, 0 while no page is in use
  */
 public record KvsStats(
         Path path,
@@ -76,21 +97,40 @@ public record KvsStats(
         long clientsConnected,
         long clientsReclaimed,
         long storedEntries,
-        long ringDepth) {
+        long ringDepth,
+        long capacityRejections,
+        long corruptEntries,
+        long maxEntries,
+        long storeLiveBytes,
+        long storeBlockBytes,
+        long storePageBytes,
+        long storeDataBytes,
+        long storeFreeBytes,
+        double storeFragmentation) {
 
     /**
      * Reads the header of the store {@code name}.
      *
      * @throws KvsUnavailableException if no region exists under the name
-     * @throws KvsIncompatibleRegionException if the file is not a usable region
+     * @throws KvsIncompatibleRegionException if the file is not a usable region, or its store file not a
+     *     store this library reads
      */
     public static KvsStats read(String name) {
         return read(RegionPaths.defaultPath(RegionPaths.normalizeName(name)));
     }
 
-    /** Reads the header of the region at {@code path}; needs only read permission. */
+    /**
+     * Reads the header of the region at {@code path} and the summary of its store file; needs only read
+     * permission.
+     *
+     * @throws KvsUnavailableException if no region exists at {@code path}
+     * @throws KvsIncompatibleRegionException if the file is not a usable region, or its store file not a
+     *     store this library reads
+     */
     public static KvsStats read(Path path) {
         Region r = Region.readHeader(path);
+        StoreFile.Summary summary = StoreFile.readSummary(StoreFile.pathFor(path));
+        StoreUsage u = summary != null ? summary.usage() : new StoreUsage(0, 0, 0, 0, 0, 0);
         var g = r.geometry();
         var h = r.header();
         return new KvsStats(
@@ -122,7 +162,22 @@ public record KvsStats(
                 r.counter(Counters.CLIENTS_CONNECTED),
                 r.counter(Counters.CLIENTS_RECLAIMED),
                 r.counter(Counters.STORED_ENTRIES),
-                r.counter(Counters.RING_DEPTH));
+                r.counter(Counters.RING_DEPTH),
+                r.counter(Counters.CAPACITY_REJECTIONS),
+                r.counter(Counters.CORRUPT_ENTRIES),
+                u.maxEntries(),
+                u.liveBytes(),
+                u.blockBytes(),
+                u.pageBytes(),
+                u.dataBytes(),
+                u.freeBytes(),
+                // Read without the seqlock, live bytes may briefly run ahead of the pages: stay within 0..1.
+                Math.max(0, Math.min(1, u.fragmentation())));
+    }
+
+    /** The store file beside the region, {@code <path>.store}, where the entries live. */
+    public Path storePath() {
+        return StoreFile.pathFor(path);
     }
 
     /** Total requests served. */
