@@ -192,6 +192,7 @@ public final class KvsServer implements AutoCloseable {
             file.close();
             throw e;
         }
+        file.recordOwner(Processes.currentPid());
         storeFile = file;
         startedOnce = true;
         lastAdoption = store.adoption();

@@ -144,7 +144,9 @@ public final class StoreFile implements AutoCloseable {
             lock = null;
         }
         if (lock == null) {
-            throw new KvsRegionInUseException("store file " + path + " is in use by a live server", 0);
+            long pid = channel.size() >= HEADER_LENGTH ? readHeaderBytes(channel).getLong(OWNER_PID_OFFSET) : 0;
+            throw new KvsRegionInUseException("store file " + path + " is in use by a live server"
+                    + (pid > 0 ? " (pid " + pid + ")" : ""), pid);
         }
         return lock;
     }
@@ -237,6 +239,11 @@ public final class StoreFile implements AutoCloseable {
 
     public StoreMemory memory() {
         return memory;
+    }
+
+    /** Records {@code pid} as the server that holds the file, for the message a second server gets. */
+    public void recordOwner(long pid) {
+        memory.meta().putLongVolatile(OWNER_PID_OFFSET, pid);
     }
 
     /** True if the file was created (or recreated) blank: format it, there is nothing to adopt. */

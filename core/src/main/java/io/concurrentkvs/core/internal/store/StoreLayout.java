@@ -45,7 +45,7 @@ public final class StoreLayout {
     public static final int DATA_OFFSET_OFFSET = 80;
     public static final int HASH_SEED_OFFSET = 88;
     public static final int CREATED_MILLIS_OFFSET = 96;
-    /** Pid of the server process that last adopted the file (informational). */
+    /** Pid of the server process that holds (or last held) the file (informational). */
     public static final int OWNER_PID_OFFSET = 104;
     /** {@value #MAX_SIZE_CLASSES} ints: the block size of each size class, ascending; unused ones 0. */
     public static final int SIZE_CLASSES_OFFSET = 128;
