@@ -20,6 +20,8 @@ final class Page {
     Page previous;
     Page next;
     boolean listed;
+    /** Being emptied by compaction: a freed block must not put it back on the free list. */
+    boolean draining;
 
     Page(int index) {
         this.index = index;
@@ -41,9 +43,11 @@ final class Page {
         }
         java.util.Arrays.fill(free, words, free.length, 0L);
         searchFrom = 0;
+        draining = false;
     }
 
     void release() {
+        draining = false;
         owner = -1;
         sizeClass = -1;
         used = 0;
@@ -85,6 +89,11 @@ final class Page {
             }
         }
         return -1;
+    }
+
+    /** True if {@code block} is taken. */
+    boolean isUsed(int block) {
+        return (free[block >>> 6] & (1L << block)) == 0;
     }
 
     /** Marks {@code block} used; false if it was not free (two entries claim one block). */

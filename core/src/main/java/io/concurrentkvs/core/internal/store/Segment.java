@@ -49,6 +49,8 @@ final class Segment {
     private final EntryBudget budget;
     private final StoreCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
+    /** A record being moved by {@link #compact}; used under the lock only. */
+    private final byte[] moving;
     /** The sequence as this process last wrote it: the file's word is only a copy for readers. */
     private long sequence;
     private long entries;
@@ -68,6 +70,7 @@ final class Segment {
         this.allocator = allocator;
         this.budget = budget;
         this.counters = counters;
+        this.moving = new byte[(int) align(geometry.maxRecordLength(), RECORD_ALIGNMENT)];
     }
 
     /** The slot an entry with {@code tag} is placed from. */
@@ -232,6 +235,9 @@ final class Segment {
                 reserveSlot(probes);
             }
             long block = allocator.allocate(sizeClass);
+            if (block < 0 && compact() > 0) {
+                block = allocator.allocate(sizeClass);
+            }
             if (block < 0) {
                 if (existing == 0) {
                     budget.release();
@@ -296,6 +302,85 @@ final class Segment {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Frees whole pages for the pool when it ran dry: in each size class, moves the records of the
+     * segment's emptiest partly used pages into the free blocks of its fuller ones, as long as they fit,
+     * and gives the emptied pages back. A move is a write of the same record elsewhere: copy, publish the
+     * new index word (release), then free the old block inside an odd sequence. So readers and a crash see
+     * the record at its old or its new place, never neither. Without it, pages cut for one record size
+     * stay pinned to it after the workload's sizes shift. Returns the pages freed.
+     */
+    private int compact() {
+        int freed = 0;
+        for (int sizeClass = 0; sizeClass < geometry.sizeClassCount(); sizeClass++) {
+            java.util.List<Page> pages = allocator.partialPages(sizeClass);
+            int room = 0;
+            for (Page page : pages) {
+                room += page.blocks() - page.used();
+            }
+            for (int source = 0; source < pages.size() - 1; source++) {
+                Page page = pages.get(source);
+                room -= page.blocks() - page.used();
+                if (page.used() > room) {
+                    break;
+                }
+                allocator.detach(page);
+                room -= page.used();
+                for (int block = 0; block < page.blocks() && page.used() > 0; block++) {
+                    if (page.isUsed(block)) {
+                        move(allocator.blockOffset(page, block), sizeClass);
+                    }
+                }
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    /** Moves the record at {@code from} (a block of {@code sizeClass}) to a new block of that class. */
+    private void move(long from, int sizeClass) {
+        Memory m = memory.chunk(from);
+        long local = memory.local(from);
+        int keyLength = m.getInt(local + RECORD_KEY_LENGTH_OFFSET);
+        int blockSize = geometry.blockSize(sizeClass);
+        int slot = keyLength < 0 || keyLength > blockSize - RECORD_HEADER_LENGTH ? -1 : slotOf(m, local, keyLength, from);
+        if (slot < 0) {
+            allocator.free(from); // no word names it: a block a scribbled word leaked
+            return;
+        }
+        long to = allocator.allocate(sizeClass);
+        if (to < 0) {
+            return; // compact() only moves into room it counted; nothing to do if that was wrong
+        }
+        m.getBytes(local, moving, 0, blockSize);
+        memory.chunk(to).putBytes(memory.local(to), moving, 0, blockSize);
+        long word = meta.getLong(geometry.slotOffset(id, slot));
+        meta.putLongRelease(geometry.slotOffset(id, slot), indexWord(tag(word), to));
+        sequence++;
+        meta.putLongVolatile(sequenceOffset, sequence);
+        allocator.free(from);
+        endChange();
+    }
+
+    /** The index slot whose word names the record at {@code at}, found by its key; -1 if none does. */
+    private int slotOf(Memory m, long local, int keyLength, long at) {
+        m.getBytes(local + RECORD_HEADER_LENGTH, moving, 0, keyLength);
+        long hash = Hashing.keyHash(seed, moving, keyLength);
+        int tag = tagOf(hash);
+        int slot = home(tag);
+        for (int probes = 0; probes < slots; probes++) {
+            long word = meta.getLong(geometry.slotOffset(id, slot));
+            if (word == 0) {
+                return -1;
+            }
+            if (recordOffset(word) == at && tag(word) == tag) {
+                return slot;
+            }
+            slot = slot + 1 == slots ? 0 : slot + 1;
+        }
+        return -1;
     }
 
     /**

@@ -77,7 +77,7 @@ final class SegmentAllocator {
             page.release();
             pagesOwned--;
             pool.add(page.index);
-        } else if (!page.listed) {
+        } else if (!page.listed && !page.draining) {
             link(page);
         }
         return true;
@@ -124,6 +124,31 @@ final class SegmentAllocator {
         if (!page.isFull() && !page.listed) {
             link(page);
         }
+    }
+
+    // Compaction.
+
+    /** The segment's pages of {@code sizeClass} that have a free block, emptiest first. */
+    java.util.List<Page> partialPages(int sizeClass) {
+        java.util.List<Page> pages = new java.util.ArrayList<>();
+        for (Page page = partial[sizeClass]; page != null; page = page.next) {
+            pages.add(page);
+        }
+        pages.sort(java.util.Comparator.comparingInt(Page::used));
+        return pages;
+    }
+
+    /** Takes {@code page} off its free list, so that no block of it is handed out while it is emptied. */
+    void detach(Page page) {
+        if (page.listed) {
+            unlink(page);
+        }
+        page.draining = true;
+    }
+
+    /** File offset of block {@code block} of {@code page}. */
+    long blockOffset(Page page, int block) {
+        return geometry.pageOffset(page.index) + (long) block * geometry.blockSize(page.sizeClass());
     }
 
     /** Gives back an adopted page that holds no live entry. */

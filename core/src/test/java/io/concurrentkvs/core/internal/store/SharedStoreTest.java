@@ -152,6 +152,42 @@ class SharedStoreTest {
     }
 
     @Test
+    void pagesHeldByOneSizeAreCompactedForAnotherWhenTheDataAreaRunsOut() {
+        StoreGeometry g = new StoreGeometry(1, 100_000, 64 * StoreGeometry.MIN_PAGE_SIZE, MAX_RECORD);
+        SharedStore store = newStore(g);
+        byte[] large = new byte[500];
+        int stored = 0;
+        try {
+            while (true) {
+                store.set(b("large-" + stored), large);
+                stored++;
+            }
+        } catch (KvsCapacityException full) {
+            // Every page holds large records now.
+        }
+        for (int i = 0; i < stored; i += 2) {
+            assertThat(store.del(b("large-" + i))).isTrue();
+        }
+        // Half of every page is free, but no page is empty: small records need whole pages of their class.
+        int small = 0;
+        try {
+            for (; small < 100_000; small++) {
+                store.set(b("small-" + small), b("a small value of forty bytes, or nearly"));
+            }
+        } catch (KvsCapacityException full) {
+            // The data area is full again, now with both sizes.
+        }
+        assertThat(small).as("small records stored after the shift").isGreaterThan(2_000);
+        for (int i = 1; i < stored; i += 2) {
+            assertThat(store.get(b("large-" + i))).as("large-" + i).hasSize(500);
+        }
+        for (int i = 0; i < small; i++) {
+            assertThat(store.get(b("small-" + i))).isEqualTo(b("a small value of forty bytes, or nearly"));
+        }
+        assertThat(store.usage().fragmentation()).isLessThan(0.25);
+    }
+
+    @Test
     void aRecordLargerThanTheLargestIsRefused() {
         SharedStore store = newStore(new StoreGeometry(1, 10, 1 << 20, StoreLayout.recordLength(8, 8)));
         assertThatThrownBy(() -> store.set(b("k"), new byte[20])).isInstanceOf(IllegalArgumentException.class);
