@@ -12,9 +12,9 @@ import java.time.Duration;
  * The counters a live server publishes in its region header, read so that they are certainly those of a
  * complete monitor pass that started after the call: the server writes its heartbeat and then every
  * counter, once per heartbeat interval, so once the heartbeat has moved twice past the value seen at the
- * start, the pass that moved it the first time has published all its counters. Used for the counters {@link io.concurrentkvs.core.KvsStats} does not
- * carry ({@link Counters#CORRUPT_ENTRIES}, {@link Counters#CAPACITY_REJECTIONS}) and for checks of a zero,
- * which waiting for a value cannot make.
+ * start, the pass that moved it the first time has published all its counters. Used for the counters
+ * {@link io.concurrentkvs.core.KvsStats} does not carry ({@link Counters#CORRUPT_ENTRIES},
+ * {@link Counters#CAPACITY_REJECTIONS}) and for checks of a zero, which waiting for a value cannot make.
  *
  * <p>Stateless; any thread.
  */
