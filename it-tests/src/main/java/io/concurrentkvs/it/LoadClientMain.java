@@ -26,11 +26,18 @@ import java.util.concurrent.locks.LockSupport;
  * keys), {@code keys}, {@code window} (requests in flight, on distinct keys), {@code seed},
  * {@code timeoutMs} (per request), {@code journal} (optional file: see {@link Journal}),
  * {@code batchesPerSecond} (0, the default, for as fast as possible; a journaled soak uses a rate so that
- * its journals stay small).
+ * its journals stay small), {@code reads} (percentage of GETs, 35 by default; the rest is SET, POST and
+ * DEL in the ratio 30:17:18), {@code pauseOnUnavailable} ({@code true}: see below).
  *
  * <p>Protocol: prints {@code READY pid=<pid>}, waits for {@code go}, then runs batches until
  * {@code stop} (or the end of input), printing at most every 100 ms
- * {@code PROGRESS ops=.. acked=.. unavailable=.. timeouts=.. otherErrors=.. mismatches=..}. On
+ * {@code PROGRESS ops=.. acked=.. unavailable=.. timeouts=.. otherErrors=.. mismatches=..}. With
+ * {@code pauseOnUnavailable}, the first batch in which a request fails with {@link KvsUnavailableException}
+ * (the server died or stopped) is settled and journaled, then the client prints {@code PAUSED n=<pause
+ * number> ops=..} and sends nothing until {@code resume}; it then waits until its connection is attached to
+ * a server again, and pauses again only after it has had an answer since. So a test that replaces the
+ * server between a pause and its resume sees the store exactly as the requests that were in flight at the
+ * server's end left it, with every journal complete. On
  * {@code stop} it reads every one of its keys back (a final check against the model), prints
  * {@code PROBLEM ...} lines for the first few mismatches or unexpected errors and
  * {@code RESULT client=.. ops=.. acked=.. unavailable=.. timeouts=.. otherErrors=.. mismatches=..
@@ -50,7 +57,12 @@ public final class LoadClientMain {
     private final Journal journal;
     private final CandidateModel model = new CandidateModel();
     private final int[] order;
+    private final int readPercent;
+    private final boolean pauseOnUnavailable;
     private final List<String> problems = new ArrayList<>();
+    /** Pauses only after an answer since the last resume: a request sent before re-attaching fails too. */
+    private boolean armed = true;
+    private long pauses;
     private long version;
     private long ops;
     private long acked;
@@ -66,6 +78,8 @@ public final class LoadClientMain {
         this.window = Math.min(args.integer("window", 16), keys);
         this.random = new SplittableRandom(args.longValue("seed", client));
         this.journal = journal;
+        this.readPercent = args.integer("reads", 35);
+        this.pauseOnUnavailable = Boolean.parseBoolean(args.string("pauseOnUnavailable", "false"));
         this.order = new int[keys];
         for (int i = 0; i < keys; i++) {
             order[i] = i;
@@ -103,8 +117,19 @@ public final class LoadClientMain {
                 return;
             }
             long failuresBefore = failures();
+            long unavailableBefore = unavailable;
+            long ackedBefore = acked;
             int size = window;
             runBatch(size);
+            if (acked > ackedBefore) {
+                armed = true;
+            }
+            if (pauseOnUnavailable && armed && unavailable > unavailableBefore) {
+                if (!pause(stdin)) {
+                    return;
+                }
+                continue;
+            }
             long now = System.nanoTime();
             if (now - nextProgress >= 0) {
                 String counts = counts();
@@ -123,6 +148,30 @@ public final class LoadClientMain {
                 LockSupport.parkNanos(nextBatch - System.nanoTime());
             }
         }
+    }
+
+    /** Waits for {@code resume}, then for the connection; false if told to stop instead. */
+    private boolean pause(Stdin stdin) {
+        armed = false;
+        Stdin.report("PAUSED n=" + (++pauses) + " " + counts());
+        String command;
+        try {
+            while (!(command = stdin.next()).equals("resume")) {
+                if (command.equals("stop") || command.equals(Stdin.EOF)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        // The poller re-attaches by itself; until it has, every request would fail fast and widen the model.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!kvs.connection().isConnected() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        Stdin.report("RESUMED n=" + pauses + " connected=" + kvs.connection().isConnected());
+        return true;
     }
 
     private long failures() {
@@ -157,7 +206,14 @@ public final class LoadClientMain {
 
     private Request randomRequest(String key) {
         int dice = random.nextInt(100);
-        Op op = dice < 35 ? Op.GET : dice < 65 ? Op.SET : dice < 82 ? Op.POST : Op.DEL;
+        Op op;
+        if (dice < readPercent) {
+            op = Op.GET;
+        } else {
+            // The rest scaled to SET : POST : DEL = 30 : 17 : 18 (with the default 35% reads, dice - 35 itself).
+            int write = (dice - readPercent) * 65 / (100 - readPercent);
+            op = write < 30 ? Op.SET : write < 47 ? Op.POST : Op.DEL;
+        }
         String value = "";
         if (op == Op.SET || op == Op.POST) {
             // Values name their key and are unique, so a misrouted or stale answer cannot match by chance.

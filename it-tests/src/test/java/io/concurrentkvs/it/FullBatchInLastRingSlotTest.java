@@ -84,6 +84,8 @@ class FullBatchInLastRingSlotTest {
                 assertThat(server.storageSize()).isEqualTo((long) records * (batch + 1));
             }
             assertThat(KvsStats.read(server.path()).malformedRequests()).isZero();
+        } finally {
+            KvsServer.destroy(name); // the store file outlives the server: remove it
         }
     }
 }

@@ -42,7 +42,7 @@ final class LoadClient {
 
     /** As above, at most {@code batchesPerSecond} batches a second (0: no limit). */
     static LoadClient start(ProcessFixture processes, String name, int id, int keys, int window, long seed,
-            boolean journaled, int batchesPerSecond) {
+            boolean journaled, int batchesPerSecond, String... extraArgs) {
         Path journal = journaled ? processes.logDirectory().resolve("client-" + id + ".journal").toAbsolutePath() : null;
         List<String> args = new ArrayList<>(List.of(Args.of("name", name), Args.of("client", id),
                 Args.of("keys", keys), Args.of("window", window), Args.of("seed", seed),
@@ -50,6 +50,7 @@ final class LoadClient {
         if (journal != null) {
             args.add(Args.of("journal", journal));
         }
+        args.addAll(List.of(extraArgs));
         ProcessFixture.Child child = processes.start("client-" + id, LoadClientMain.class, args.toArray(String[]::new));
         child.awaitLine("READY", ServerProcess.STARTUP);
         child.send("go");
@@ -98,6 +99,21 @@ final class LoadClient {
     void awaitAckedBeyond(long acked) {
         await(child + " to get answers beyond " + acked).atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(20))
                 .until(() -> progress().acked() > acked);
+    }
+
+    /**
+     * Waits until a client started with {@code pauseOnUnavailable} has paused for the {@code n}-th time
+     * (its journal is then complete and it sends nothing), and returns its counts at that moment.
+     */
+    Counts awaitPaused(long n) {
+        return Counts.parse(child.awaitLine("PAUSED n=" + n + " ", PROGRESS_TIMEOUT));
+    }
+
+    /** Ends the {@code n}-th pause and waits until the client is attached to a server again. */
+    void resume(long n) {
+        child.send("resume");
+        assertThat(child.awaitLine("RESUMED n=" + n + " ", PROGRESS_TIMEOUT)).as("%s resumed", child)
+                .endsWith("connected=true");
     }
 
     /** Tells the client to stop, waits for its final check and returns its result. */

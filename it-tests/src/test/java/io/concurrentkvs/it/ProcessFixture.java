@@ -2,6 +2,9 @@ package io.concurrentkvs.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.concurrentkvs.core.KvsServer;
+import io.concurrentkvs.core.internal.region.RegionPaths;
+import io.concurrentkvs.core.internal.store.StoreFile;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,9 +36,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Awaitility, send it commands on standard input with {@link Child#send}, and signal it by pid
  * ({@link Child#pause} / {@link Child#resume} for SIGSTOP / SIGCONT, {@link Child#kill9}, or
  * {@link Child#signal} for any other). After each test every child still alive is stopped cleanly
- * (resumed if paused, standard input closed, then SIGTERM) before it is forced (SIGKILL), files
- * registered with {@link #deleteAfterTest} are removed, and if the test failed the tail of every
- * child's output is printed to the test's standard error (Surefire's {@code *-output.txt}).
+ * (resumed if paused, standard input closed, then SIGTERM) before it is forced (SIGKILL), stores
+ * registered with {@link #destroyStoreAfterTest} are destroyed ({@link KvsServer#destroy(String)}: the
+ * store file outlives its server, so nothing else removes it), files registered with {@link
+ * #deleteAfterTest} are removed, and if the test failed the tail of every child's output is printed to
+ * the test's standard error (Surefire's {@code *-output.txt}). A store whose files are still in {@code
+ * /dev/shm} after that fails the test: a test must leave nothing behind.
  *
  * <p>Thread safety: used by the test's thread only.
  */
@@ -47,6 +53,7 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
 
     private final List<Child> children = new ArrayList<>();
     private final List<Path> leftovers = new ArrayList<>();
+    private final List<String> stores = new ArrayList<>();
     private Path logDirectory = Paths.get("target", "it-logs", "unnamed");
 
     /** A unique store name for one test: readable prefix, this JVM's pid, a random suffix. */
@@ -79,19 +86,49 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
                 child.process.destroyForcibly();
             }
         }
+        List<String> left = new ArrayList<>();
+        for (String name : stores) {
+            try {
+                KvsServer.destroy(name); // every child is gone now, so no server can refuse it
+            } catch (RuntimeException e) {
+                left.add(name + " (" + e + ")");
+            }
+        }
         for (Path path : leftovers) {
             Files.deleteIfExists(path);
+        }
+        for (String name : stores) {
+            Path region = RegionPaths.defaultPath(name);
+            for (Path file : List.of(region, StoreFile.pathFor(region))) {
+                if (Files.exists(file)) {
+                    left.add(file.toString());
+                }
+            }
         }
         if (context.getExecutionException().isPresent()) {
             children.forEach(Child::dumpLogs);
         }
         children.clear();
         leftovers.clear();
+        stores.clear();
+        if (!left.isEmpty()) {
+            throw new AssertionError("the test left shared-memory files behind: " + left);
+        }
     }
 
     /** The directory of this test's child logs; tests may keep their own files there (journals, ...). */
     public Path logDirectory() {
         return logDirectory;
+    }
+
+    /**
+     * Destroys the store {@code name} after the test, once its children are gone: its store file and any
+     * region a killed server left. Registering a name twice is harmless.
+     */
+    public void destroyStoreAfterTest(String name) {
+        if (!stores.contains(name)) {
+            stores.add(name);
+        }
     }
 
     /** Removes {@code path} (if it exists) after the test, e.g. a region a killed server left behind. */

@@ -77,6 +77,8 @@ class RequestDecodingFuzzTest {
                 assertThat(client.set("after", "fuzz").join()).isTrue();
                 assertThat(client.get("after").join()).contains("fuzz");
             }
+        } finally {
+            KvsServer.destroy(name); // the store file outlives the server: remove it
         }
     }
 
