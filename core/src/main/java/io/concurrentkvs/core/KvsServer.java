@@ -91,7 +91,6 @@ public final class KvsServer implements AutoCloseable {
     private volatile SharedStore store;
     /** Entries when the store was last closed, for {@link #storageSize()} while stopped. */
     private volatile long entriesWhenClosed;
-    private volatile AdoptionReport lastAdoption = AdoptionReport.fresh();
     private boolean startedOnce;
     /** Epoch of the last region this server created, 0 if none: close() removes only its own file. */
     private long createdEpoch;
@@ -195,7 +194,6 @@ public final class KvsServer implements AutoCloseable {
         file.recordOwner(Processes.currentPid());
         storeFile = file;
         startedOnce = true;
-        lastAdoption = store.adoption();
     }
 
     /** Unmaps the store: only once no worker or monitor can touch it. */
@@ -389,7 +387,10 @@ public final class KvsServer implements AutoCloseable {
 
         /**
          * Shared memory for the entries' keys and values, reserved at start; 256 MiB by default. Rounded down
-         * to whole pages of 16 KiB (or of the power of two that holds four of the largest records: 32 KiB with the default limits).
+         * to whole pages of 16 KiB (or of the power of two that holds four of the largest records: 32 KiB with
+         * the default limits). Each segment cuts its own pages, one size class per page, so a store needs
+         * room for about {@code stripes x} (the number of record sizes in use) pages before it is full: with
+         * 16 stripes and values of mixed sizes, give it 16 MiB or more, or fewer stripes.
          */
         public Builder maxDataBytes(long maxDataBytes) {
             if (maxDataBytes < 1) {
