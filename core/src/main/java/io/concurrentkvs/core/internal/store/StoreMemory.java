@@ -51,8 +51,8 @@ public final class StoreMemory {
         if (relative < 0 || length < 0 || relative >= geometry.dataBytes()) {
             return false;
         }
-        long pageStart = relative - relative % geometry.pageSize();
-        return relative + length <= pageStart + geometry.pageSize();
+        long pageMask = geometry.pageSize() - 1; // a power of two
+        return (relative & pageMask) + length <= pageMask + 1;
     }
 
     /** The window holding the data byte at {@code fileOffset}. */
