@@ -74,7 +74,7 @@ public final class LargeStoreBenchmark {
         b.parse(args);
         Files.createDirectories(b.workDir);
         System.out.println("== Concurrent-KVS: the store at " + b.entries + " entries ==");
-        System.out.print(Environment.describe(SERVER_JVM));
+        System.out.print(Environment.describe(SERVER_JVM, "the server JVMs"));
         System.out.println("client jvm args: " + String.join(" ", CLIENT_JVM));
         System.out.println(b.settings());
         System.out.println("logs:     " + b.workDir.toAbsolutePath());
