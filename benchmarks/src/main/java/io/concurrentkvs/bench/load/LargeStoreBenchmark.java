@@ -319,8 +319,8 @@ public final class LargeStoreBenchmark {
             double p50 = median(large, 50) / median(base, 50);
             double p99 = median(large, 99) / median(base, 99);
             double rate = medianRate(large) / medianRate(base);
-            System.out.printf(Locale.ROOT, "%-28s p50 %.2fx, p99 %.2fx, throughput %.2fx  (10M/100k; %s)%n", s.title, p50,
-                    p99, rate, verdict(s, p50, p99, rate));
+            System.out.printf(Locale.ROOT, "%-28s p50 %.2fx, p99 %.2fx, throughput %.2fx  (large / small; %s)%n", s.title,
+                    p50, p99, rate, verdict(s, p50, p99, rate));
         }
     }
 

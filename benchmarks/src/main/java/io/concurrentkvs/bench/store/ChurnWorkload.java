@@ -9,10 +9,12 @@ import java.util.SplittableRandom;
 
 /**
  * A churn workload against one {@link SharedStore}: sets of new keys, overwrites and deletes of random live
- * keys, with random value sizes, keeping the live bytes near a target. Below the target an operation
- * inserts a key never used before; at or above it, it deletes or overwrites (half each) a live key chosen
- * uniformly. So live data hovers at the target while every key is eventually replaced, the pattern that
- * leaves holes in a slab allocator's pages.
+ * keys, with random value sizes, keeping the live bytes near a target. Below the target two operations in
+ * three insert a key never used before, the others delete or overwrite a live key; at or above it, an
+ * operation deletes or overwrites (half each) a live key chosen uniformly. So live data hovers at the
+ * target while every key is eventually replaced, the pattern that leaves holes in a slab allocator's pages;
+ * and a store that refuses inserts still sees deletes, as an application that keeps running would do, so
+ * live data then falls until the store takes writes again (or does not).
  *
  * <p>It keeps its own record of what it stored (index, value length) to choose victims, and its own sum of
  * live record bytes ({@link #liveBytes}), which must equal the store's {@code usage().liveBytes()}: a check of
@@ -31,6 +33,8 @@ final class ChurnWorkload {
     private long liveBytes;
     private long nextKey;
     private long rejected;
+    /** Rejections that named a limit other than maxDataBytes (the entry limit or a segment's index). */
+    private long rejectedForEntries;
     private long firstRejectionLiveBytes = -1;
     private long phaseFirstRejection = -1;
     private long phaseLowestRejection = -1;
@@ -57,9 +61,9 @@ final class ChurnWorkload {
         this.phaseLowestRejection = -1;
     }
 
-    /** One operation: an insert below the target, otherwise a delete or an overwrite. */
+    /** One operation: mostly inserts below the target, otherwise a delete or an overwrite. */
     void step() {
-        if (live == 0 || liveBytes < targetBytes) {
+        if (live == 0 || (liveBytes < targetBytes && random.nextInt(3) != 0)) {
             insert();
         } else if (random.nextBoolean()) {
             delete(random.nextInt(live));
@@ -109,6 +113,9 @@ final class ChurnWorkload {
             store.set(key, key.length, value, 0, length);
             return true;
         } catch (KvsCapacityException full) {
+            if (!String.valueOf(full.getMessage()).contains("maxDataBytes")) {
+                rejectedForEntries++;
+            }
             if (rejected++ == 0) {
                 firstRejectionLiveBytes = liveBytes;
             }
@@ -139,6 +146,11 @@ final class ChurnWorkload {
     /** Writes the store rejected as full, so far. */
     long rejected() {
         return rejected;
+    }
+
+    /** Writes rejected for a limit other than {@code maxDataBytes}, so far. */
+    long rejectedForEntries() {
+        return rejectedForEntries;
     }
 
     /** Live bytes when the first write was rejected; -1 if none was. */

@@ -11,7 +11,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -39,7 +41,7 @@ public final class StoreChurn {
 
     public static void main(String[] args) throws Exception {
         long dataMib = 256;
-        long ops = 8_000_000;
+        long ops = 6_000_000;
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -49,14 +51,21 @@ public final class StoreChurn {
                 default: throw new IllegalArgumentException("options: --data-mib N --ops N (per phase) --seed N");
             }
         }
-        List<Phase> phases = List.of(
+        // Each scenario starts from an empty store. "ceiling": how full uniform churn can run, then whether
+        // it recovers at a lower target. "shift": the value sizes move between classes at a fixed target.
+        Map<String, List<Phase>> scenarios = new LinkedHashMap<>();
+        scenarios.put("ceiling", List.of(
                 new Phase("uniform", 16, 1024, 0.50, ops),
                 new Phase("uniform", 16, 1024, 0.70, ops),
                 new Phase("uniform", 16, 1024, 0.80, ops),
                 new Phase("uniform", 16, 1024, 0.90, ops),
+                new Phase("uniform", 16, 1024, 0.95, ops),
+                new Phase("uniform", 16, 1024, 0.70, ops)));
+        scenarios.put("shift", List.of(
+                new Phase("uniform", 16, 1024, 0.70, ops),
                 new Phase("small", 16, 128, 0.70, ops),
-                new Phase("shift-large", 512, 1024, 0.70, ops),
-                new Phase("shift-small", 16, 128, 0.70, ops));
+                new Phase("large", 512, 1024, 0.70, ops),
+                new Phase("small", 16, 128, 0.70, ops)));
         System.out.println("== SharedStore under churn ==");
         System.out.print(Environment.describe(ManagementFactory.getRuntimeMXBean().getInputArguments(), "this JVM"));
         long dataBytes = dataMib << 20;
@@ -66,13 +75,18 @@ public final class StoreChurn {
         System.out.println("store:    " + geometry);
         System.out.println("keys 8-16 B, a new key per insert; seed " + seed);
         Path file = Path.of("/dev/shm", "kvs-bench-churn-" + ProcessHandle.current().pid() + ".store");
-        StoreFile storeFile = StoreFile.open(file, geometry, true, PosixFilePermissions.fromString("rw-------"));
         try {
-            SharedStore store = SharedStore.format("churn", storeFile.memory(), seed, System.currentTimeMillis(),
-                    ProcessHandle.current().pid());
-            run(store, geometry, phases, seed);
+            for (Map.Entry<String, List<Phase>> scenario : scenarios.entrySet()) {
+                System.out.println();
+                System.out.println("-- scenario " + scenario.getKey() + " (an empty store) --");
+                // fresh: the file is reserved anew, all zeros, as format() needs.
+                try (StoreFile storeFile = StoreFile.open(file, geometry, true, PosixFilePermissions.fromString("rw-------"))) {
+                    SharedStore store = SharedStore.format("churn", storeFile.memory(), seed, System.currentTimeMillis(),
+                            ProcessHandle.current().pid());
+                    run(store, geometry, scenario.getValue(), seed);
+                }
+            }
         } finally {
-            storeFile.close();
             StoreFile.delete(file);
         }
         System.out.println("store file " + file + " deleted; load average at the end " + Environment.loadAverage());
@@ -88,7 +102,7 @@ public final class StoreChurn {
         for (Phase phase : phases) {
             churn.configure(phase.minValue, phase.maxValue, (long) (phase.target * data));
             long rejectedBefore = churn.rejected();
-            long interval = Math.max(1, phase.ops / 8);
+            long interval = Math.max(1, phase.ops / 4);
             long start = System.nanoTime();
             double maxPages = 0;
             for (long done = 1; done <= phase.ops; done++) {
@@ -102,21 +116,20 @@ public final class StoreChurn {
             total += phase.ops;
             double seconds = (System.nanoTime() - start) / 1e9;
             summary.add(String.format(Locale.ROOT, "%-12s values %4d-%4d B, target %2.0f%%: %,d ops in %.1f s; pages up to "
-                    + "%.1f%% of the data area; writes rejected: %,d%s", phase.name, phase.minValue, phase.maxValue,
-                    100 * phase.target, phase.ops, seconds, 100 * maxPages, churn.rejected() - rejectedBefore,
-                    churn.rejected() > rejectedBefore ? String.format(Locale.ROOT, ", the first with live data at %.1f%%, the "
-                            + "lowest at %.1f%% of the data area", 100.0 * churn.phaseFirstRejectionLiveBytes() / data,
+                    + "%.1f%%; live at the end %.1f%%; writes rejected: %,d%s", phase.name, phase.minValue, phase.maxValue,
+                    100 * phase.target, phase.ops, seconds, 100 * maxPages, 100.0 * churn.liveBytes() / data,
+                    churn.rejected() - rejectedBefore,
+                    churn.rejected() > rejectedBefore ? String.format(Locale.ROOT, ", the first with live data at %.1f%%, "
+                            + "the lowest at %.1f%%", 100.0 * churn.phaseFirstRejectionLiveBytes() / data,
                             100.0 * churn.phaseLowestRejectionLiveBytes() / data) : ""));
         }
         System.out.println();
         summary.forEach(System.out::println);
-        if (churn.firstRejectionLiveBytes() >= 0) {
-            System.out.printf(Locale.ROOT, "first rejected write with live data at %.1f%% of the data area%n",
-                    100.0 * churn.firstRejectionLiveBytes() / data);
-        } else {
-            System.out.println("no write was rejected");
-        }
-        System.out.printf(Locale.ROOT, "(live%%, pages%%: of the %,d-byte data area; frag%% = 1 - live/pages, "
+        System.out.println(churn.firstRejectionLiveBytes() >= 0 ? String.format(Locale.ROOT,
+                "first rejected write of the scenario with live data at %.1f%%; of %,d rejections %,d named the entry "
+                + "limit, the rest maxDataBytes", 100.0 * churn.firstRejectionLiveBytes() / data, churn.rejected(),
+                churn.rejectedForEntries()) : "no write of the scenario was rejected");
+        System.out.printf(Locale.ROOT, "(live%%, pages%%: shares of the %,d-byte data area; frag%% = 1 - live/pages, "
                 + "round%% = 1 - live/blocks (size classes), holes%% = 1 - blocks/pages (free blocks in pages in use))%n", data);
     }
 
