@@ -6,6 +6,7 @@ import io.concurrentkvs.core.internal.store.SharedStore;
 import io.concurrentkvs.core.internal.store.StoreFile;
 import io.concurrentkvs.core.internal.store.StoreGeometry;
 import io.concurrentkvs.core.internal.store.StoreLayout;
+import io.concurrentkvs.core.internal.store.StoreMemory;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.SplittableRandom;
@@ -58,9 +59,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(2)
 @State(Scope.Benchmark)
 public class StoreBenchmark {
-    static final int KEYS = 100_000;
-    static final int VALUE_BYTES = 100;
+    /** Entries, all loaded before measuring; each operation picks one uniformly. */
+    @Param({"100000"})
+    public int keys;
 
+    /** {@code shared-heap}: the same table over a Java array ({@link StoreMemory#onHeap}), not a mapped file. */
     @Param({"shared", "chm", "striped"})
     public String store;
 
@@ -73,21 +76,19 @@ public class StoreBenchmark {
     public long maxEntries;
 
     Variant variant;
-    byte[][] keys;
+    byte[][] keyTable;
     final byte[] value = Keys.value(7);
     private Path file;
     private StoreFile storeFile;
 
     @Setup(Level.Trial)
     public void setUp() {
-        keys = Keys.build("var", KEYS);
+        keyTable = Keys.build("var", keys);
         switch (store) {
             case "shared":
                 // Unique per fork: two benchmark runs side by side never share a file.
                 file = Path.of("/dev/shm", "kvs-bench-jmh-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".store");
-                StoreGeometry geometry = new StoreGeometry(stripes, maxEntries, KvsServer.DEFAULT_MAX_DATA_BYTES,
-                        StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES));
-                storeFile = StoreFile.open(file, geometry, true, PosixFilePermissions.fromString("rw-------"));
+                storeFile = StoreFile.open(file, geometry(), true, PosixFilePermissions.fromString("rw-------"));
                 try {
                     variant = new Shared(SharedStore.format("jmh", storeFile.memory(), 42, System.currentTimeMillis(),
                             ProcessHandle.current().pid()));
@@ -96,6 +97,9 @@ public class StoreBenchmark {
                     throw e;
                 }
                 break;
+            case "shared-heap":
+                variant = new Shared(SharedStore.format("jmh", StoreMemory.onHeap(geometry()), 42, 0, 0));
+                break;
             case "chm":
                 variant = new Chm(new ConcurrentStore(stripes));
                 break;
@@ -103,12 +107,18 @@ public class StoreBenchmark {
                 variant = new Striped(new StripedLockStore(stripes));
                 break;
             default:
-                throw new IllegalArgumentException("store must be shared, chm or striped: " + store);
+                throw new IllegalArgumentException("store must be shared, shared-heap, chm or striped: " + store);
         }
         Scratch scratch = new Scratch();
-        for (byte[] key : keys) {
+        for (byte[] key : keyTable) {
             variant.set(key, value, scratch);
         }
+    }
+
+    /** The server's default store geometry, but for {@link #stripes} and {@link #maxEntries}. */
+    private StoreGeometry geometry() {
+        return new StoreGeometry(stripes, maxEntries, KvsServer.DEFAULT_MAX_DATA_BYTES,
+                StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES));
     }
 
     @TearDown(Level.Trial)
@@ -134,19 +144,19 @@ public class StoreBenchmark {
 
     @Benchmark
     public int get(Scratch s) {
-        return variant.get(keys[s.random.nextInt(KEYS)], s);
+        return variant.get(keyTable[s.random.nextInt(keys)], s);
     }
 
     @Benchmark
     public int set(Scratch s) {
-        byte[] key = keys[s.random.nextInt(KEYS)];
+        byte[] key = keyTable[s.random.nextInt(keys)];
         variant.set(key, value, s);
         return key.length;
     }
 
     @Benchmark
     public int mix(Scratch s) {
-        byte[] key = keys[s.random.nextInt(KEYS)];
+        byte[] key = keyTable[s.random.nextInt(keys)];
         if (s.random.nextInt(10) == 0) {
             variant.set(key, value, s);
             return key.length;
