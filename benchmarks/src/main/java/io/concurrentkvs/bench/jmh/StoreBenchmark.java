@@ -75,6 +75,10 @@ public class StoreBenchmark {
     @Param({"" + KvsServer.DEFAULT_MAX_ENTRIES})
     public long maxEntries;
 
+    /** {@code shared} only: the data area (the server's default: 256 MiB; 10 M entries need about 1.5 GB). */
+    @Param({"" + KvsServer.DEFAULT_MAX_DATA_BYTES})
+    public long maxDataBytes;
+
     Variant variant;
     byte[][] keyTable;
     final byte[] value = Keys.value(7);
@@ -115,9 +119,9 @@ public class StoreBenchmark {
         }
     }
 
-    /** The server's default store geometry, but for {@link #stripes} and {@link #maxEntries}. */
+    /** The server's default store geometry, but for {@link #stripes}, {@link #maxEntries} and {@link #maxDataBytes}. */
     private StoreGeometry geometry() {
-        return new StoreGeometry(stripes, maxEntries, KvsServer.DEFAULT_MAX_DATA_BYTES,
+        return new StoreGeometry(stripes, maxEntries, maxDataBytes,
                 StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES));
     }
 
