@@ -5,6 +5,9 @@
 #   benchmarks/run.sh            full run (~7-10 min)
 #   benchmarks/run.sh --quick    quick run (~2-3 min)
 #   benchmarks/run.sh --jmh [JMH args]   the in-process JMH benchmarks instead (e.g. --jmh Ring -f 1)
+#   benchmarks/run.sh --large [args]     the store at 10 M entries (-Xmx64m server) vs 100 k, and adoption
+#                                        after kill -9 (~10 min; needs ~2 GB free in /dev/shm)
+#   benchmarks/run.sh --churn [args]     fragmentation of the shared-memory store under churn (~2 min)
 #   Any other arguments go to the load generator (see its --help text in Settings.usage()).
 #
 # Redis: installed from Debian if redis-server is missing (needs root), started on 127.0.0.1 on a free
@@ -23,6 +26,14 @@ fi
 if [[ ${1:-} == --jmh ]]; then
   shift
   exec "$JAVA" -Dchronicle.analytics.disable=true -jar "$JAR" "$@"
+fi
+if [[ ${1:-} == --large ]]; then
+  shift
+  exec "$JAVA" -cp "$JAR" io.concurrentkvs.bench.load.LargeStoreBenchmark "$@"
+fi
+if [[ ${1:-} == --churn ]]; then
+  shift
+  exec "$JAVA" -Xmx1g -cp "$JAR" io.concurrentkvs.bench.store.StoreChurn "$@"
 fi
 
 REDIS_PID=

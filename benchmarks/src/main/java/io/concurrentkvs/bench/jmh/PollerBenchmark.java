@@ -81,6 +81,7 @@ public class PollerBenchmark {
     public void tearDown() {
         connection.close();
         server.close();
+        KvsServer.destroy(server.name()); // close() keeps the store file in /dev/shm
     }
 
     @Benchmark

@@ -3,9 +3,9 @@ package io.concurrentkvs.bench.jmh;
 import java.util.HashMap;
 
 /**
- * The C++ original's store design, kept as the baseline {@link StoreBenchmark} measures the server's
- * {@code ConcurrentStore} against: {@code stripes} hash maps, each behind its own lock, the stripe chosen
- * by the key's hash.
+ * The C++ original's store design, kept as one of the baselines {@link StoreBenchmark} measures the
+ * server's store against: {@code stripes} hash maps, each behind its own lock, the stripe chosen by the
+ * key's hash.
  *
  * <p>The stripe comes from the hash's high bits (a Fibonacci multiply): the maps pick buckets from the
  * low bits, and choosing stripes from the same bits would leave each map using a sixteenth of its

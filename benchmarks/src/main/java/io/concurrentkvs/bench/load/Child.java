@@ -84,6 +84,28 @@ final class Child implements AutoCloseable {
         return process.pid();
     }
 
+    /** The child's log file (its standard error and stray standard output). */
+    Path log() {
+        return log;
+    }
+
+    /**
+     * Kills the child at once (SIGKILL on Linux, as {@code kill -9}): no shutdown hook, no finally block
+     * runs in it. Waits until it is gone.
+     */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(label + " (pid " + process.pid() + ") still alive 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        stdin.close();
+    }
+
     void send(String line) {
         stdin.println(line);
     }
@@ -107,8 +129,12 @@ final class Child implements AutoCloseable {
 
     /** Sends {@code command} and waits for its answer line starting with {@code word}. */
     String expectAfter(String command, String word) {
+        return expectAfter(command, word, 60);
+    }
+
+    String expectAfter(String command, String word, long timeoutSeconds) {
         send(command);
-        return expect(word, 60);
+        return expect(word, timeoutSeconds);
     }
 
     private static String abbreviate(String s) {

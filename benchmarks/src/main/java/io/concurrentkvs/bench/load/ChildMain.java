@@ -19,11 +19,17 @@ import net.openhft.chronicle.map.ChronicleMap;
  *
  * <p>Roles:
  * <ul>
- *   <li>{@code server NAME IDLE WORKERS}: a {@link KvsServer} (WORKERS {@code default}: the builder's own
- *       default); answers {@code heap} and {@code alloc} (bytes allocated, CPU nanoseconds).
+ *   <li>{@code server NAME IDLE WORKERS [MAX_ENTRIES MAX_DATA_BYTES]}: a {@link KvsServer} (WORKERS
+ *       {@code default}: the builder's own default; the store's capacity the library's default unless
+ *       given); says {@code READY pid startMillis entries storePath} once started (entries: adopted ones); answers
+ *       {@code heap} ({@code HEAP used entries committed}, used heap after full GCs) and {@code alloc}
+ *       (bytes allocated, CPU nanoseconds). On {@code stop} or end of input it closes the server and
+ *       destroys its store; a server killed instead leaves the store for the next one to adopt.
  *   <li>{@code chronicle-owner FILE KEYS STYLE}: creates and fills a Chronicle Map file, then holds it.
- *   <li>{@code load SYSTEM TARGET STYLE KEYS INFLIGHT}: writes every key once.
- *   <li>{@code client SYSTEM TARGET SCENARIO STYLE KEYS INFLIGHT WARMUP_MS MEASURE_MS SEED}.
+ *   <li>{@code load SYSTEM TARGET STYLE KEYS INFLIGHT [FROM]}: writes keys FROM (default 0) to KEYS-1
+ *       once, each made on the fly ({@link KeySource}); {@code DONE ms}.
+ *   <li>{@code client SYSTEM TARGET SCENARIO STYLE KEYS INFLIGHT WARMUP_MS MEASURE_MS SEED [KEY_MODE]}:
+ *       KEY_MODE {@code table} (the default) or {@code generated} ({@link KeySource}).
  *   <li>{@code idle NAME}: a connected client that does nothing (for idle CPU).
  * </ul>
  */
@@ -35,7 +41,7 @@ public final class ChildMain {
         try {
             switch (args[0]) {
                 case "server":
-                    server(args[1], IdleStrategy.parse(args[2]), args[3].equals("default") ? 0 : Integer.parseInt(args[3]), in);
+                    server(args, in);
                     break;
                 case "chronicle-owner":
                     chronicleOwner(new File(args[1]), Integer.parseInt(args[2]), args[3], in);
@@ -74,20 +80,28 @@ public final class ChildMain {
         }
     }
 
-    /** {@code workers} 0: the library's default count. */
-    private static void server(String name, IdleStrategy idle, int workers, BufferedReader in) throws Exception {
-        KvsServer.Builder builder = KvsServer.builder(name).idleStrategy(idle);
-        if (workers > 0) {
-            builder.workers(workers);
+    private static void server(String[] a, BufferedReader in) throws Exception {
+        String name = a[1];
+        KvsServer.Builder builder = KvsServer.builder(name).idleStrategy(IdleStrategy.parse(a[2]));
+        if (!a[3].equals("default")) {
+            builder.workers(Integer.parseInt(a[3]));
+        }
+        if (a.length > 5) {
+            builder.maxEntries(Long.parseLong(a[4])).maxDataBytes(Long.parseLong(a[5]));
         }
         try (KvsServer server = builder.build()) {
+            long t0 = System.nanoTime();
             server.start();
-            say("READY " + ProcessHandle.current().pid());
+            long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            say("READY " + ProcessHandle.current().pid() + " " + startMillis + " " + server.storageSize() + " "
+                    + server.storePath());
             String line;
             while ((line = in.readLine()) != null && !line.equals("stop")) {
                 switch (line) {
                     case "heap":
-                        say("HEAP " + ProcessAllocations.usedHeapAfterGc() + " " + server.storageSize());
+                        long used = ProcessAllocations.usedHeapAfterGc();
+                        say("HEAP " + used + " " + server.storageSize() + " "
+                                + java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
                         break;
                     case "alloc":
                         say("ALLOC " + ProcessAllocations.total() + " " + ProcessAllocations.cpuNanos());
@@ -95,6 +109,13 @@ public final class ChildMain {
                     default:
                         say("ERROR unknown command " + line);
                 }
+            }
+        } finally {
+            // close() keeps the store file (hundreds of MB of /dev/shm): a benchmark's data dies with it.
+            try {
+                KvsServer.destroy(name);
+            } catch (RuntimeException e) {
+                e.printStackTrace(); // not thrown: it would hide why the server stopped
             }
         }
     }
@@ -128,12 +149,13 @@ public final class ChildMain {
 
     private static void load(String[] a, BufferedReader in) {
         int count = Integer.parseInt(a[4]);
+        int from = a.length > 6 ? Integer.parseInt(a[6]) : 0;
         try (StoreClient store = connect(a[1], a[2], count)) {
-            if (store instanceof RedisStoreClient) {
+            if (store instanceof RedisStoreClient && from == 0) {
                 ((RedisStoreClient) store).flushAll();
             }
             long start = System.nanoTime();
-            ScenarioLoop.load(store, Keys.build(a[3], count), Keys.value(1), Integer.parseInt(a[5]));
+            ScenarioLoop.load(store, KeySource.of("generated", a[3], count), from, Keys.value(1), Integer.parseInt(a[5]));
             say("DONE " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }
@@ -146,9 +168,9 @@ public final class ChildMain {
         long warmup = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a[7]));
         long measure = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(a[8]));
         long seed = Long.parseLong(a[9]);
-        byte[][] keys = Keys.build(a[4], keySpace);
+        KeySource keys = KeySource.of(a.length > 10 ? a[10] : "table", a[4], keySpace);
         try (StoreClient store = connect(system, a[2], keySpace)) {
-            ScenarioLoop loop = new ScenarioLoop(store, keys, keySpace, Keys.value(seed), inFlight, seed);
+            ScenarioLoop loop = new ScenarioLoop(store, keys, Keys.value(seed), inFlight, seed);
             loop.run(scenario, warmup);
             say("READY");
             String go = in.readLine();

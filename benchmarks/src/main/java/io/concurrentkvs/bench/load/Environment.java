@@ -6,11 +6,19 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.List;
 
-/** Describes the machine and JVM a run used: printed first, so numbers never travel without it. */
-final class Environment {
+/**
+ * Describes the machine and JVM a run used: printed first, so numbers never travel without it. Stateless;
+ * public for the in-process store harnesses.
+ */
+public final class Environment {
     private Environment() {}
 
-    static String describe(List<String> childJvmArgs) {
+    public static String describe(List<String> childJvmArgs) {
+        return describe(childJvmArgs, "every child JVM");
+    }
+
+    /** As {@link #describe(List)}, saying whose JVM arguments {@code jvmArgs} are. */
+    public static String describe(List<String> jvmArgs, String whose) {
         Runtime rt = Runtime.getRuntime();
         StringBuilder sb = new StringBuilder();
         sb.append("date:     ").append(ZonedDateTime.now()).append('\n');
@@ -21,11 +29,11 @@ final class Environment {
         sb.append("jvm:      ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.vendor"))
                 .append("), ").append(System.getProperty("java.home")).append('\n');
-        sb.append("jvm args: ").append(String.join(" ", childJvmArgs)).append(" (every child JVM)\n");
+        sb.append("jvm args: ").append(String.join(" ", jvmArgs)).append(" (").append(whose).append(")\n");
         return sb.toString();
     }
 
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];

@@ -1,6 +1,5 @@
 package io.concurrentkvs.bench.load;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -12,14 +11,15 @@ import java.util.SplittableRandom;
  * end, the length picked by a hash of the index so lengths are spread evenly), {@code fixed8} keys are
  * the index as 8 big-endian bytes (the shape the heap-per-entry measurement asks for). Both are unique
  * per index. Values are 100 bytes, fixed per process (their content does not matter to any store).
+ * Stateless and thread-safe; public because the JMH store benchmark uses the same keys.
  */
-final class Keys {
-    static final int VALUE_BYTES = 100;
+public final class Keys {
+    public static final int VALUE_BYTES = 100;
 
     private Keys() {}
 
     /** All keys {@code 0..count-1} of a style, built up front so the timed loops never allocate a key. */
-    static byte[][] build(String style, int count) {
+    public static byte[][] build(String style, int count) {
         byte[][] keys = new byte[count][];
         for (int i = 0; i < count; i++) {
             keys[i] = key(style, i);
@@ -27,7 +27,7 @@ final class Keys {
         return keys;
     }
 
-    static byte[] key(String style, long index) {
+    public static byte[] key(String style, long index) {
         switch (style) {
             case "fixed8":
                 byte[] b = new byte[8];
@@ -37,20 +37,38 @@ final class Keys {
                 }
                 return b;
             case "var":
-                String digits = Long.toString(index);
-                int length = Math.max(8 + (int) Math.floorMod(mix(index), 9L), digits.length() + 1);
-                byte[] k = new byte[length];
-                Arrays.fill(k, (byte) 'x');
-                k[0] = 'k';
-                byte[] d = digits.getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(d, 0, k, length - d.length, d.length);
-                return k;
+                return varKey(index);
             default:
                 throw new IllegalArgumentException("unknown key style " + style + " (var, fixed8)");
         }
     }
 
-    static byte[] value(long seed) {
+    /**
+     * The {@code var} key of {@code index} (at least 0), built with one allocation: clients that cannot hold
+     * a table of ten million keys make each request's key on the fly with it.
+     */
+    public static byte[] varKey(long index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("negative key index " + index);
+        }
+        int digits = 1;
+        for (long rest = index / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        int length = Math.max(8 + (int) Math.floorMod(mix(index), 9L), digits + 1);
+        byte[] k = new byte[length];
+        k[0] = 'k';
+        int firstDigit = length - digits;
+        Arrays.fill(k, 1, firstDigit, (byte) 'x');
+        long rest = index;
+        for (int i = length - 1; i >= firstDigit; i--) {
+            k[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return k;
+    }
+
+    public static byte[] value(long seed) {
         byte[] v = new byte[VALUE_BYTES];
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < v.length; i++) {

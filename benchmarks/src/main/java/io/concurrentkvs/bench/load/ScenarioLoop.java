@@ -21,16 +21,16 @@ final class ScenarioLoop {
     private static final int BATCH = 20_000;
 
     private final StoreClient store;
-    private final byte[][] keys;
+    private final KeySource keys;
     private final int keySpace;
     private final byte[] value;
     private final int inFlight;
     private final SplittableRandom random;
 
-    ScenarioLoop(StoreClient store, byte[][] keys, int keySpace, byte[] value, int inFlight, long seed) {
+    ScenarioLoop(StoreClient store, KeySource keys, byte[] value, int inFlight, long seed) {
         this.store = store;
         this.keys = keys;
-        this.keySpace = keySpace;
+        this.keySpace = keys.size();
         this.value = value;
         this.inFlight = inFlight;
         this.random = new SplittableRandom(seed);
@@ -64,7 +64,7 @@ final class ScenarioLoop {
         long deadline = start + nanos;
         long now = start;
         while (now < deadline) {
-            byte[] key = keys[random.nextInt(keySpace)];
+            byte[] key = keys.key(random.nextInt(keySpace));
             boolean set = setPercent > 0 && random.nextInt(100) < setPercent;
             long t0 = System.nanoTime();
             if (set) {
@@ -88,7 +88,7 @@ final class ScenarioLoop {
                 Thread.yield();
                 continue;
             }
-            byte[] key = keys[random.nextInt(keySpace)];
+            byte[] key = keys.key(random.nextInt(keySpace));
             boolean set = setPercent > 0 && random.nextInt(100) < setPercent;
             window.sending();
             long t0 = System.nanoTime();
@@ -109,7 +109,7 @@ final class ScenarioLoop {
         while (System.nanoTime() < deadline) {
             List<byte[]> batchKeys = new ArrayList<>(BATCH);
             for (int i = 0; i < BATCH; i++) {
-                batchKeys.add(keys[next]);
+                batchKeys.add(keys.key(next));
                 next = next + 1 == keySpace ? 0 : next + 1;
             }
             if (scenario == Scenario.SET_ALL) {
@@ -125,16 +125,20 @@ final class ScenarioLoop {
         return new Measurement(ops, System.nanoTime() - start, 0, 0, 0, Measurement.newHistogram());
     }
 
-    /** Writes keys {@code 0..count-1} once, pipelined, untimed (a blocking loop where nothing pipelines). */
-    static void load(StoreClient store, byte[][] keys, byte[] value, int inFlight) {
+    /**
+     * Writes keys {@code from..keys.size()-1} once, pipelined, untimed (a blocking loop where nothing
+     * pipelines).
+     */
+    static void load(StoreClient store, KeySource keys, int from, byte[] value, int inFlight) {
         if (!store.supports(Scenario.ASYNC_GET)) {
-            for (byte[] key : keys) {
-                store.set(key, value);
+            for (int i = from; i < keys.size(); i++) {
+                store.set(keys.key(i), value);
             }
             return;
         }
         PipelineWindow window = new PipelineWindow();
-        for (byte[] key : keys) {
+        for (int i = from; i < keys.size(); i++) {
+            byte[] key = keys.key(i);
             while (window.outstanding() >= inFlight) {
                 Thread.yield();
             }

@@ -1,8 +1,10 @@
 package io.concurrentkvs.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +25,25 @@ class HarnessSanityTest {
         for (int length = 8; length <= 16; length++) {
             assertThat(lengths[length]).as("keys of %d bytes", length).isGreaterThan(10_000);
         }
+    }
+
+    @Test
+    void variableKeysAreTheDecimalIndexAfterFiller() {
+        for (long index : new long[] {0, 7, 9, 10, 99, 12_345, 99_999, 100_000, 9_999_999, 10_000_000,
+                10_499_999, 1_234_567_890_123L}) {
+            String digits = Long.toString(index);
+            String key = new String(Keys.varKey(index), StandardCharsets.US_ASCII);
+            assertThat(key).startsWith("k").endsWith(digits);
+            assertThat(key.substring(1, key.length() - digits.length())).matches("x*");
+            assertThat(key.length()).isBetween(Math.max(8, digits.length() + 1), Math.max(16, digits.length() + 1));
+        }
+        // Pinned from the String-based version the key space was first built with: a loader and a client
+        // built from different checkouts must still agree.
+        assertThat(new String(Keys.varKey(0), StandardCharsets.US_ASCII)).isEqualTo("kxxxxxx0");
+        assertThat(new String(Keys.varKey(10), StandardCharsets.US_ASCII)).isEqualTo("kxxxxxxx10");
+        assertThat(new String(Keys.varKey(100_000), StandardCharsets.US_ASCII)).isEqualTo("kxxx100000");
+        assertThat(new String(Keys.varKey(10_499_999), StandardCharsets.US_ASCII)).isEqualTo("kxxxx10499999");
+        assertThatThrownBy(() -> Keys.varKey(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
