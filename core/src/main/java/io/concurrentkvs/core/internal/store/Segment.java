@@ -237,6 +237,10 @@ final class Segment {
             long block = allocator.allocate(sizeClass);
             if (block < 0 && compact() > 0) {
                 block = allocator.allocate(sizeClass);
+                if (existing != 0) {
+                    // Compaction may have moved the record being replaced: free where it is now.
+                    existing = meta.getLong(geometry.slotOffset(id, slot));
+                }
             }
             if (block < 0) {
                 if (existing == 0) {

@@ -185,6 +185,22 @@ class SharedStoreTest {
             assertThat(store.get(b("small-" + i))).isEqualTo(b("a small value of forty bytes, or nearly"));
         }
         assertThat(store.usage().fragmentation()).isLessThan(0.25);
+        // Updates in the full store compact too, and may move the very record they replace.
+        long live = store.usage().liveBytes();
+        for (int i = 1; i < stored; i += 2) {
+            try {
+                store.set(b("large-" + i), new byte[499]);
+            } catch (KvsCapacityException full) {
+                break;
+            }
+        }
+        for (int i = 1; i < stored; i += 2) {
+            assertThat(store.get(b("large-" + i)).length).as("large-" + i).isIn(499, 500);
+        }
+        for (int i = 0; i < small; i++) {
+            assertThat(store.get(b("small-" + i))).isEqualTo(b("a small value of forty bytes, or nearly"));
+        }
+        assertThat(store.usage().liveBytes()).isBetween(live - stored, live);
     }
 
     @Test
