@@ -10,10 +10,10 @@ import java.util.Arrays;
  * and rejects a file whose stored offsets disagree. Immutable.
  *
  * <p>Index: each segment has {@code ceil(1.5 * maxEntries / stripes)} slots (at least 16), so a full store
- * loads its index to about two thirds and probing stays short. Data: pages of {@code pageSize} bytes (64
+ * loads its index to about two thirds and probing stays short. Data: pages of {@code pageSize} bytes (16
  * KiB, or the power of two that holds four of the largest records), each cut into blocks of one size
- * class. Each segment keeps at most one partly used page per size class, so at most {@code stripes x
- * classes x pageSize} bytes of pages are held by partly used pages.
+ * class and owned by one segment; a page with a free block stays on its segment's list for that class,
+ * and when the pool of free pages runs dry the segment compacts those lists.
  */
 public final class StoreGeometry {
     public static final int MIN_PAGE_SIZE = 16 * 1024;
