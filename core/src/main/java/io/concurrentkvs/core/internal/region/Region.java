@@ -9,14 +9,11 @@ import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.memory.Memory;
-import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import io.concurrentkvs.core.internal.memory.MappedFiles;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.nio.Buffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -28,7 +25,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
-import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * A mapped shared-memory region: the header, the request ring, the client table and the response area,
@@ -43,7 +39,6 @@ import net.openhft.chronicle.core.UnsafeMemory;
  * it, are shared by design (see each view's own thread-safety contract).
  */
 public final class Region {
-    private static final long BUFFER_ADDRESS_OFFSET = bufferAddressOffset();
 
     private final Path path;
     private final RegionGeometry geometry;
@@ -76,15 +71,6 @@ public final class Region {
         }
     }
 
-    private static long bufferAddressOffset() {
-        try {
-            Field address = Buffer.class.getDeclaredField("address");
-            return UnsafeMemory.UNSAFE.objectFieldOffset(address);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** Default file mode of a new region: owner read/write only (0600). */
     public static Set<PosixFilePermission> defaultPermissions() {
         return EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -100,17 +86,17 @@ public final class Region {
     public static Region create(Path path, RegionGeometry geometry, Set<PosixFilePermission> permissions,
             ServerIdentity identity) {
         long length = geometry.regionLength();
-        MappedByteBuffer buffer;
+        Memory memory;
         try (FileChannel channel = openNew(path, permissions)) {
             // setPosixFilePermissions again: the creation mode is filtered by the umask.
             setPermissions(path, permissions);
-            buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            // Never unmapped explicitly: clients may still read a replaced region; the GC releases it.
+            memory = MappedFiles.map(channel, 0, length).memory();
         } catch (FileAlreadyExistsException e) {
             throw new KvsException("cannot create region " + path + ": the file already exists", e);
         } catch (IOException | RuntimeException e) {
             throw new KvsException("cannot create region " + path + " of " + length + " bytes: " + e, e);
         }
-        Memory memory = new OffHeapMemory(addressOf(buffer), length, buffer);
         Region region = new Region(path, geometry, memory, true);
         try {
             memory.setMemory(0, length, (byte) 0);
@@ -183,7 +169,7 @@ public final class Region {
      * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
      */
     public static Region attach(Path path) {
-        MappedByteBuffer buffer;
+        Memory memory;
         long fileLength;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             fileLength = channel.size();
@@ -194,13 +180,12 @@ public final class Region {
             if (fileLength > RegionGeometry.MAX_REGION_LENGTH) {
                 throw incompatible(path, "file is " + fileLength + " bytes, larger than any region");
             }
-            buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
+            memory = MappedFiles.map(channel, 0, fileLength).memory();
         } catch (NoSuchFileException e) {
             throw new KvsUnavailableException("no region at " + path + ": no server has been started on this name");
         } catch (IOException e) {
             throw new KvsUnavailableException("cannot open region " + path + ": " + e, e);
         }
-        Memory memory = new OffHeapMemory(addressOf(buffer), fileLength, buffer);
         return new Region(path, validate(path, memory, fileLength), memory, true);
     }
 
@@ -299,10 +284,6 @@ public final class Region {
 
     private static KvsIncompatibleRegionException incompatible(Path path, String reason) {
         return new KvsIncompatibleRegionException("incompatible region " + path + ": " + reason);
-    }
-
-    private static long addressOf(MappedByteBuffer buffer) {
-        return UnsafeMemory.UNSAFE.getLong(buffer, BUFFER_ADDRESS_OFFSET);
     }
 
     public Path path() {
