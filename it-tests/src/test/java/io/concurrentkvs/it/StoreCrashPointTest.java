@@ -46,8 +46,11 @@ class StoreCrashPointTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     final ProcessFixture processes = new ProcessFixture();
 
+    // SHIFTED is left out: a delete shifts entries only when its probe run continues, which a sparse
+    // default index makes too rare to reach by a random workload in bounded time. StoreCrashConsistencyTest
+    // (core) halts there deterministically, with keys chosen to share a home slot.
     @ParameterizedTest(name = "{0}")
-    @EnumSource(WriteHook.Point.class)
+    @EnumSource(value = WriteHook.Point.class, names = "SHIFTED", mode = EnumSource.Mode.EXCLUDE)
     void aServerHaltedInsideAWriteLeavesOnlyWrittenValues(WriteHook.Point point) {
         long seed = Long.getLong("kvs.crash.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
