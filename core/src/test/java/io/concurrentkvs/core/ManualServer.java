@@ -2,6 +2,7 @@ package io.concurrentkvs.core;
 
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
+import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
@@ -70,14 +71,15 @@ final class ManualServer implements AutoCloseable {
 
     /** Answers every request of the batch with {@code status} as a worker would; false if the client no longer waits. */
     boolean answer(Taken t, int status, byte[] value) {
-        if (!responses.beginAnswer(t.client(), t.first(), t.batchId())) {
+        AnswerSeal seal = new AnswerSeal();
+        if (!responses.beginAnswer(t.client(), t.first(), t.batchId(), seal)) {
             return false;
         }
         long at = responses.firstAnswer(t.client(), t.first());
         for (int i = 0; i < t.count(); i++) {
-            at = responses.putAnswer(t.client(), t.first(), t.count(), at, status, value);
+            at = responses.putAnswer(t.client(), t.first(), t.count(), at, status, value, seal);
         }
-        return responses.publishAnswers(t.client(), t.first(), t.batchId(), t.count(), at);
+        return responses.publishAnswers(t.client(), t.first(), t.batchId(), t.count(), at, seal);
     }
 
     void stop() {

@@ -251,7 +251,7 @@ public final class BatchProducerMain {
             }
         }
         int[] statuses = new int[count];
-        if (!responses.readAnswers(me.index(), 0, count, (i, status, value) -> statuses[i] = status)) {
+        if (!responses.readAnswers(me.index(), 0, batchId, count, (i, status, value) -> statuses[i] = status)) {
             fail("unreadable answers to batch " + batch);
         }
         for (int i = 0; i < count; i++) {

@@ -76,7 +76,7 @@ class FullBatchInLastRingSlotTest {
                 assertThat(responses.ticketOf(me.index(), 0)).as("ticket of the batch in slot %d, stored entries %d",
                         batch, server.storageSize()).isEqualTo(done);
                 int[] notTrue = {0};
-                assertThat(responses.readAnswers(me.index(), 0, records, (i, status, value) -> {
+                assertThat(responses.readAnswers(me.index(), 0, batchId, records, (i, status, value) -> {
                     if (status != ResponseStatus.TRUE) {
                         notTrue[0]++;
                     }

@@ -292,7 +292,7 @@ class RequestDecodingFuzzTest {
                     .isEqualTo(ResponseSlotDescriptor.ticket(r.requestId, ResponseSlotDescriptor.TICKET_DONE));
             int[] status = new int[1];
             byte[][] value = new byte[1][];
-            assertThat(responses.readAnswers(me.index(), r.slot, 1, (i, s, v) -> {
+            assertThat(responses.readAnswers(me.index(), r.slot, r.requestId, 1, (i, s, v) -> {
                 status[0] = s;
                 value[0] = v;
             })).as("answers of %s readable", r).isTrue();

@@ -1,5 +1,6 @@
 package io.concurrentkvs.bench.jmh;
 
+import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
@@ -61,12 +62,13 @@ public class BatchFormatBenchmark {
         runAddress = UnsafeMemory.MEMORY.allocate(runLength);
         responses = new ResponseSlots(new OffHeapMemory(runAddress, runLength, this), 1, BATCH, responseSlot, MAX_VALUE);
         responses.arm(0, 0, 1);
-        responses.beginAnswer(0, 0, 1);
+        AnswerSeal seal = new AnswerSeal();
+        responses.beginAnswer(0, 0, 1, seal);
         long at = responses.firstAnswer(0, 0);
         for (int i = 0; i < BATCH; i++) {
-            at = responses.putAnswer(0, 0, BATCH, at, ResponseStatus.FOUND, value);
+            at = responses.putAnswer(0, 0, BATCH, at, ResponseStatus.FOUND, value, seal);
         }
-        responses.publishAnswers(0, 0, 1, BATCH, at);
+        responses.publishAnswers(0, 0, 1, BATCH, at, seal);
     }
 
     @TearDown(Level.Trial)
@@ -89,7 +91,7 @@ public class BatchFormatBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public boolean readAnswers(Blackhole bh) {
-        boolean read = responses.readAnswers(0, 0, BATCH, (i, status, answer) -> bh.consume(answer));
+        boolean read = responses.readAnswers(0, 0, 1, BATCH, (i, status, answer) -> bh.consume(answer));
         if (!read) {
             throw new IllegalStateException("the benchmark's run does not hold its answers");
         }

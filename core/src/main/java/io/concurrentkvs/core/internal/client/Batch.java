@@ -55,6 +55,13 @@ final class Batch {
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
+    /**
+     * Set by the sender when the run could not be armed (its ticket word kept changing): no answer can be
+     * trusted, and the poller fails the requests. Written before the batch is published, by the drive
+     * token's owner; read by the poller after taking the token.
+     */
+    boolean unarmed;
+
     /** When a DRAINING batch is given up on; written and read by the poller only. */
     long drainDeadlineNanos;
 
@@ -154,9 +161,16 @@ final class Batch {
         return true;
     }
 
-    /** Retires a DRAINING batch once its late answers landed or {@code now} passed its drain deadline. Poller only. */
+    /**
+     * Retires a DRAINING batch once its late answers landed, or once {@code now} passed its drain deadline
+     * and no worker holds the run in WRITING (one that stalled mid-answer would write into the next
+     * batch's run: the run stays out of use until that worker settles, or the session ends). Poller only.
+     */
     boolean tryRetireDrained(long now) {
-        if (state != DRAINING || (!answered() && now - drainDeadlineNanos < 0)) {
+        if (state != DRAINING) {
+            return false;
+        }
+        if (!answered() && (now - drainDeadlineNanos < 0 || responses.isBeingWritten(client, firstSlot, id))) {
             return false;
         }
         retire();
@@ -166,14 +180,14 @@ final class Batch {
     /** Reads the answers and completes the requests, on this thread or on {@code executor}. */
     private void deliver(Executor executor) {
         if (executor == null) {
-            if (!responses.readAnswers(client, firstSlot, count, (i, status, value) -> requests[i].completeFrom(status, value))) {
+            if (!responses.readAnswers(client, firstSlot, id, count, (i, status, value) -> requests[i].completeFrom(status, value))) {
                 failCorrupt();
             }
             return;
         }
         int[] statuses = new int[count];
         byte[][] values = new byte[count][];
-        boolean readable = responses.readAnswers(client, firstSlot, count, (i, status, value) -> {
+        boolean readable = responses.readAnswers(client, firstSlot, id, count, (i, status, value) -> {
             statuses[i] = status;
             values[i] = value;
         });
@@ -191,7 +205,8 @@ final class Batch {
     private void failCorrupt() {
         for (int i = 0; i < count; i++) {
             requests[i].completeExceptionally(new KvsException("corrupt answer to " + requests[i].describe()
-                    + ": the answers of its batch do not fit their response slots"));
+                    + ": the answers of its batch do not fit their response slots or fail their seal (written by"
+                    + " more than one process); the request may have been applied"));
         }
     }
 }

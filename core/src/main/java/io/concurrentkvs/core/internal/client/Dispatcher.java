@@ -3,6 +3,7 @@ package io.concurrentkvs.core.internal.client;
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.layout.RequestIds;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.memory.Memory;
@@ -184,7 +185,10 @@ final class Dispatcher {
         for (int i = 0; i < batch.count; i++) {
             batch.requests[i].sentIn(batch);
         }
-        responses.arm(client, batch.firstSlot, batch.id);
+        if (!responses.arm(client, batch.firstSlot, batch.id)) {
+            // Sent anyway, so the claimed index is not left to stall the ring; the poller fails its requests.
+            batch.unarmed = true;
+        }
         while (true) {
             write(index, batch);
             if (ring.publish(index)) {
@@ -288,7 +292,14 @@ final class Dispatcher {
             if (state == Batch.IN_FLIGHT) {
                 for (int i = 0; i < batch.count; i++) {
                     RequestFuture<?> f = batch.requests[i];
-                    if (!f.isDone() && now - f.deadlineNanos >= 0) {
+                    if (f.isDone()) {
+                        continue;
+                    }
+                    if (batch.unarmed) {
+                        fail.accept(f, new KvsUnavailableException(f.describe() + " cannot be answered: another"
+                                + " process kept writing into this client's response slot; it may have been applied"));
+                        work++;
+                    } else if (now - f.deadlineNanos >= 0) {
                         fail.accept(f, timeout.apply(f));
                         work++;
                     }

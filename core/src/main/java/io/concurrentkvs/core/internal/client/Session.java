@@ -49,7 +49,13 @@ final class Session {
                     + " client entries are in use (raise the server's maxClients)");
         }
         ResponseSlots responses = region.responseSlots();
-        responses.reset(registration.index());
+        try {
+            responses.reset(registration.index());
+        } catch (IllegalStateException contended) {
+            table.unregister(registration);
+            throw new KvsException("cannot connect to " + region.path() + ": " + contended.getMessage()
+                    + " (another process is writing into client entry " + registration.index() + ")");
+        }
         if (!table.activate(registration)) {
             throw new KvsException("client entry " + registration.index() + " of " + region.path()
                     + " was reclaimed while registering");

@@ -12,12 +12,15 @@ package io.concurrentkvs.core.internal.layout;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |  Ticket (64): batch id &lt;&lt; 2 | ticket state                     |  0  CAS / release only
+ *  |  Ticket (64): batch id &lt;&lt; 2 | ticket state                     |  0  CAS only
  *  +---------------------------------------------------------------+
  *  |  Answer count (= the batch's request count)                    |  8
- *  |  Answers length: bytes of answers from 16                      | 12
+ *  |  Answers length: bytes of answers from 24                      | 12
  *  +---------------------------------------------------------------+
- *  |  Answers, back to back, in request order ...                   | 16
+ *  |  Seal: CRC32C of the answers, batch id, count, length          | 16
+ *  |  Reserved (0)                                                  | 20
+ *  +---------------------------------------------------------------+
+ *  |  Answers, back to back, in request order ...                   | 24
  *  +---------------------------------------------------------------+
  *
  *  answer (8-byte aligned; the next answer starts at roundUp8(8 + value length)):
@@ -31,8 +34,10 @@ package io.concurrentkvs.core.internal.layout;
  * Ticket states: FREE (0), ARMED (1: the client waits for this batch id), WRITING (2: a worker won the
  * CAS from ARMED and is writing the answers), DONE (3: answers complete, published by CAS from WRITING).
  * Only the worker that moved ARMED to WRITING for the same batch id may write answers; a client that
- * gives up moves ARMED to FREE by CAS, so a late worker finds nothing to write into. A slot is sized so
- * that {@code n} answers of the largest value always fit in a run of {@code n} slots.
+ * gives up moves ARMED to FREE by CAS, so a late worker finds nothing to write into. Every transition of
+ * a ticket is a CAS from the value its writer saw. The {@linkplain AnswerSeal seal} lets the client detect
+ * a run written by more than one hand (a worker that stalled in WRITING past its client's reap). A slot
+ * is sized so that {@code n} answers of the largest value always fit in a run of {@code n} slots.
  */
 public final class ResponseSlotDescriptor {
     /** The run's ticket word, in its first slot. */
@@ -41,8 +46,12 @@ public final class ResponseSlotDescriptor {
     public static final int ANSWER_COUNT_OFFSET = 8;
     /** How many bytes of answers follow the run header. */
     public static final int ANSWERS_LENGTH_OFFSET = 12;
+    /** The run's {@linkplain AnswerSeal seal}. */
+    public static final int SEAL_OFFSET = 16;
+    /** Reserved, written 0. */
+    public static final int RESERVED_OFFSET = 20;
     /** Where the first answer starts. */
-    public static final int ANSWERS_OFFSET = 16;
+    public static final int ANSWERS_OFFSET = 24;
 
     /** An answer's status. */
     public static final int ANSWER_STATUS_OFFSET = 0;

@@ -14,11 +14,18 @@ import io.concurrentkvs.core.internal.memory.Memory;
  * then {@linkplain #publishAnswers publishes} {@code B|DONE} by CAS; the client reads the answers after
  * observing DONE with acquire, and reuses the run once it has read them. A client that gives up
  * {@linkplain #cancel cancels} by CAS from {@code B|ARMED} to FREE; if that CAS fails, the answers are
- * being written and the run must not be reused until DONE is seen.
+ * being written and the run must not be reused until DONE is seen ({@link #isBeingWritten}).
  *
- * <p>Everything read back is validated: a run must lie inside its client's block, and a reader checks
- * every answer's length against the run before copying it. Thread safety: workers of the server and the
- * owning client's driving thread (see {@code Dispatcher}).
+ * <p>Every ticket transition is a CAS from the value its writer saw, {@linkplain #reset reset} and
+ * {@link #arm} included, so no store silently undoes another's. A worker that stalled in WRITING past its
+ * client's reap still writes its answers' bytes when it resumes; the run's {@linkplain AnswerSeal seal},
+ * computed by each worker from its own buffers, lets the reader detect a run written by two hands and fail
+ * the batch rather than deliver answers that were never sent to it.
+ *
+ * <p>Everything read back is validated: a run must lie inside its client's block, a reader checks every
+ * answer's length against the run before copying it, and the seal over what it copied. Thread safety:
+ * workers of the server and the owning client's driving thread (see {@code Dispatcher}); the per-thread
+ * state of writing a run is the caller's {@link AnswerSeal}.
  */
 public final class ResponseSlots {
     private final Memory memory;
@@ -72,19 +79,69 @@ public final class ResponseSlots {
         return runOffset(client, first) + (long) count * slotSize;
     }
 
-    /** Sets every slot's ticket word of {@code client} to FREE. Called by a client while registering. */
-    public void reset(int client) {
+    /**
+     * Sets every slot's ticket word of {@code client} to FREE, each by CAS from the value found. Called by a
+     * client while registering, before it arms anything.
+     *
+     * @return how many words looked like a ticket in WRITING: a worker may still be writing a previous
+     *     owner's run there (or the words hold answer bytes that look like one); either way the seal
+     *     catches any later write into this owner's runs
+     * @throws IllegalStateException if a word kept changing under us for {@value #ARM_ATTEMPTS} attempts
+     *     (another process is writing into this block)
+     */
+    public int reset(int client) {
+        int writing = 0;
         for (int s = 0; s < slotsPerClient; s++) {
-            memory.putLong(runOffset(client, s) + TICKET_OFFSET, TICKET_FREE);
+            long offset = runOffset(client, s) + TICKET_OFFSET;
+            long seen = freeTicket(offset);
+            if (ticketState(seen) == TICKET_WRITING) {
+                writing++;
+            }
         }
-        memory.putLongVolatile(runOffset(client, 0) + TICKET_OFFSET, TICKET_FREE);
+        return writing;
+    }
+
+    /** CASes the word at {@code offset} to FREE from whatever it holds; returns what it held. */
+    private long freeTicket(long offset) {
+        for (int attempt = 0; attempt < ARM_ATTEMPTS; attempt++) {
+            long seen = memory.getLongVolatile(offset);
+            if (memory.compareAndSetLong(offset, seen, TICKET_FREE)) {
+                return seen;
+            }
+        }
+        throw new IllegalStateException("response slot word at " + offset + " kept changing under a reset");
     }
 
     // ---- client side
 
-    /** Arms the run starting at {@code first} for batch {@code batchId}; before the batch is published. */
-    public void arm(int client, int first, long batchId) {
-        memory.putLongRelease(runOffset(client, first) + TICKET_OFFSET, ticket(batchId, TICKET_ARMED));
+    /**
+     * Arms the run starting at {@code first} for batch {@code batchId}, by CAS from the word found there
+     * (a previous run's ticket, or answer bytes of a longer one); before the batch is published.
+     *
+     * @return false if the word kept changing under us for {@value #ARM_ATTEMPTS} attempts: another
+     *     process is writing into this client's slots, and no answer to this batch can be trusted
+     */
+    public boolean arm(int client, int first, long batchId) {
+        long offset = runOffset(client, first) + TICKET_OFFSET;
+        long armed = ticket(batchId, TICKET_ARMED);
+        for (int attempt = 0; attempt < ARM_ATTEMPTS; attempt++) {
+            long seen = memory.getLongVolatile(offset);
+            if (memory.compareAndSetLong(offset, seen, armed)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** CAS attempts {@link #arm} makes before it reports the slot as contended. */
+    public static final int ARM_ATTEMPTS = 64;
+
+    /**
+     * Whether a worker holds the run of {@code batchId} in WRITING: it won the right to answer and has not
+     * published yet, so the run's bytes must not be handed to another batch.
+     */
+    public boolean isBeingWritten(int client, int first, long batchId) {
+        return ticketOf(client, first) == ticket(batchId, TICKET_WRITING);
     }
 
     public long ticketOf(int client, int first) {
@@ -98,20 +155,27 @@ public final class ResponseSlots {
     }
 
     /**
-     * Reads the answers of a run whose ticket was seen DONE, for a batch of {@code count} requests.
+     * Reads the answers of a run whose ticket was seen DONE for batch {@code batchId} of {@code count}
+     * requests. Nothing is passed to {@code sink} unless the whole run checks out: the header, every
+     * answer's length, and the seal over what was read.
      *
-     * @return false if the run's header does not describe {@code count} answers that fit the run
+     * @return false if the run's header does not describe {@code count} answers that fit the run, or the
+     *     seal does not match (the run was written by more than one hand)
      */
-    public boolean readAnswers(int client, int first, int count, AnswerSink sink) {
+    public boolean readAnswers(int client, int first, long batchId, int count, AnswerSink sink) {
         long start = runOffset(client, first);
         long end = runEnd(client, first, count);
         if (memory.getInt(start + ANSWER_COUNT_OFFSET) != count) {
             return false;
         }
         int length = memory.getInt(start + ANSWERS_LENGTH_OFFSET);
+        int seal = memory.getInt(start + SEAL_OFFSET);
         if (length < 0 || length > end - start - ANSWERS_OFFSET) {
             return false;
         }
+        int[] statuses = new int[count];
+        byte[][] values = new byte[count][];
+        AnswerSeal check = new AnswerSeal();
         long at = start + ANSWERS_OFFSET;
         long limit = at + length;
         for (int i = 0; i < count; i++) {
@@ -125,8 +189,16 @@ public final class ResponseSlots {
             }
             byte[] value = valueLength == 0 ? EMPTY : new byte[valueLength];
             memory.getBytes(at + ANSWER_HEADER_LENGTH, value, 0, valueLength);
-            sink.accept(i, status, value);
+            check.addAnswer(status, value, valueLength);
+            statuses[i] = status;
+            values[i] = value;
             at += answerLength(valueLength);
+        }
+        if (check.finish(batchId, count, length) != seal) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            sink.accept(i, statuses[i], values[i]);
         }
         return true;
     }
@@ -141,8 +213,12 @@ public final class ResponseSlots {
 
     // ---- server side
 
-    /** Takes the right to answer {@code batchId}; false if the client no longer waits for it. */
-    public boolean beginAnswer(int client, int first, long batchId) {
+    /**
+     * Takes the right to answer {@code batchId} and starts {@code seal} for its run; false if the client no
+     * longer waits for it.
+     */
+    public boolean beginAnswer(int client, int first, long batchId, AnswerSeal seal) {
+        seal.reset();
         return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET,
                 ticket(batchId, TICKET_ARMED), ticket(batchId, TICKET_WRITING));
     }
@@ -154,16 +230,18 @@ public final class ResponseSlots {
 
     /**
      * Writes one answer at {@code at} (from {@link #firstAnswer} or a previous call) into the run of
-     * {@code count} slots from {@code first}; only after {@link #beginAnswer} returned true.
+     * {@code count} slots from {@code first}, adding it to {@code seal}; only after {@link #beginAnswer}
+     * returned true, with the seal it started.
      *
      * @return where the next answer goes
      */
-    public long putAnswer(int client, int first, int count, long at, int status, byte[] value) {
-        return putAnswer(client, first, count, at, status, value, value == null ? 0 : value.length);
+    public long putAnswer(int client, int first, int count, long at, int status, byte[] value, AnswerSeal seal) {
+        return putAnswer(client, first, count, at, status, value, value == null ? 0 : value.length, seal);
     }
 
-    /** As {@link #putAnswer(int, int, int, long, int, byte[])}, with the value {@code value[0, valueLength)}. */
-    public long putAnswer(int client, int first, int count, long at, int status, byte[] value, int valueLength) {
+    /** As {@link #putAnswer(int, int, int, long, int, byte[], AnswerSeal)}, with the value {@code value[0, valueLength)}. */
+    public long putAnswer(int client, int first, int count, long at, int status, byte[] value, int valueLength,
+            AnswerSeal seal) {
         if (at + answerLength(valueLength) > runEnd(client, first, count)) {
             throw new IndexOutOfBoundsException("answer overruns the run of " + count + " slots");
         }
@@ -172,17 +250,22 @@ public final class ResponseSlots {
         if (valueLength > 0) {
             memory.putBytes(at + ANSWER_HEADER_LENGTH, value, 0, valueLength);
         }
+        seal.addAnswer(status, value, valueLength);
         return at + answerLength(valueLength);
     }
 
     /**
-     * Completes the run: writes its header for {@code count} answers ending at {@code end} and moves the
-     * ticket from WRITING to DONE by CAS (a ticket changed meanwhile by another process is left alone).
+     * Completes the run: writes its header for {@code count} answers ending at {@code end}, the seal, and
+     * moves the ticket from WRITING to DONE by CAS (a ticket changed meanwhile by another process is left
+     * alone).
      */
-    public boolean publishAnswers(int client, int first, long batchId, int count, long end) {
+    public boolean publishAnswers(int client, int first, long batchId, int count, long end, AnswerSeal seal) {
         long start = runOffset(client, first);
+        int length = (int) (end - start - ANSWERS_OFFSET);
         memory.putInt(start + ANSWER_COUNT_OFFSET, count);
-        memory.putInt(start + ANSWERS_LENGTH_OFFSET, (int) (end - start - ANSWERS_OFFSET));
+        memory.putInt(start + ANSWERS_LENGTH_OFFSET, length);
+        memory.putInt(start + SEAL_OFFSET, seal.finish(batchId, count, length));
+        memory.putInt(start + RESERVED_OFFSET, 0);
         return memory.compareAndSetLong(start + TICKET_OFFSET, ticket(batchId, TICKET_WRITING),
                 ticket(batchId, TICKET_DONE));
     }

@@ -6,6 +6,7 @@ import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.RequestIds;
+import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.MappedFiles;
@@ -58,6 +59,8 @@ final class Worker implements Runnable {
     /** The current request's key and value, copied out of the ring: the store takes arrays. */
     private final byte[] key;
     private final byte[] value;
+    /** Seals the run this worker is answering, from its own buffers. */
+    private final AnswerSeal seal = new AnswerSeal();
     /** The batch being served, copied out of the ring; parsed from here only. */
     private final Memory batch;
     private final byte[] batchBytes;
@@ -174,7 +177,7 @@ final class Worker implements Runnable {
      * length was out of range: every request is answered MALFORMED.
      */
     private void apply(Memory m, long start, int length, long batchId, int client, int first, int count) {
-        boolean answering = responses.beginAnswer(client, first, batchId);
+        boolean answering = responses.beginAnswer(client, first, batchId, seal);
         long answerAt = answering ? responses.firstAnswer(client, first) : 0;
         long at = start;
         long end = start + Math.max(0, length);
@@ -223,10 +226,10 @@ final class Worker implements Runnable {
             if (answering) {
                 boolean carriesValue = status == ResponseStatus.FOUND || status == ResponseStatus.CAPACITY;
                 answerAt = responses.putAnswer(client, first, count, answerAt, status, value,
-                        carriesValue ? foundLength : 0);
+                        carriesValue ? foundLength : 0, seal);
             }
         }
-        if (!answering || !responses.publishAnswers(client, first, batchId, count, answerAt)) {
+        if (!answering || !responses.publishAnswers(client, first, batchId, count, answerAt, seal)) {
             counters.add(Counters.STALE_ANSWERS, count);
         }
     }

@@ -3,6 +3,7 @@ package io.concurrentkvs.core.internal.client;
 import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.RequestIds;
 import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
@@ -68,12 +69,17 @@ class DispatcherTest {
     }
 
     private void answer(Sent sent) {
-        assertThat(responses.beginAnswer(0, sent.first(), sent.batchId())).isTrue();
+        AnswerSeal seal = new AnswerSeal();
+        assertThat(responses.beginAnswer(0, sent.first(), sent.batchId(), seal)).isTrue();
+        finishAnswer(sent, seal);
+    }
+
+    private void finishAnswer(Sent sent, AnswerSeal seal) {
         long at = responses.firstAnswer(0, sent.first());
         for (int i = 0; i < sent.count(); i++) {
-            at = responses.putAnswer(0, sent.first(), sent.count(), at, ResponseStatus.TRUE, null);
+            at = responses.putAnswer(0, sent.first(), sent.count(), at, ResponseStatus.TRUE, null, seal);
         }
-        assertThat(responses.publishAnswers(0, sent.first(), sent.batchId(), sent.count(), at)).isTrue();
+        assertThat(responses.publishAnswers(0, sent.first(), sent.batchId(), sent.count(), at, seal)).isTrue();
     }
 
     /** Completes what landed, as the poller does (collect under the token, complete after). */
@@ -187,6 +193,29 @@ class DispatcherTest {
         f.completeExceptionally(new io.concurrentkvs.core.KvsTimeoutException("test"));
         dispatcher.sweep(System.nanoTime(), TimeUnit.SECONDS.toNanos(10), r -> new RuntimeException(), (r, e) -> { });
         assertThat(dispatcher.activeSlots()).isZero();
-        assertThat(responses.beginAnswer(0, sent.first(), sent.batchId())).as("the late answer is refused").isFalse();
+        assertThat(responses.beginAnswer(0, sent.first(), sent.batchId(), new AnswerSeal()))
+                .as("the late answer is refused").isFalse();
+    }
+
+    /** Issue 14 item 6: a worker stalled in WRITING past the drain deadline would write into the next run. */
+    @Test
+    void aRunAWorkerIsStillWritingStaysOutOfUsePastTheDrainDeadline() {
+        RequestFuture<Boolean> f = queue(1);
+        dispatcher.send();
+        Sent sent = take();
+        AnswerSeal seal = new AnswerSeal();
+        assertThat(responses.beginAnswer(0, sent.first(), sent.batchId(), seal)).isTrue();
+        f.completeExceptionally(new io.concurrentkvs.core.KvsTimeoutException("test"));
+        long now = System.nanoTime();
+        long drain = TimeUnit.SECONDS.toNanos(10);
+        dispatcher.sweep(now, drain, r -> new RuntimeException(), (r, e) -> { });
+        assertThat(dispatcher.activeSlots()).as("draining: the worker is writing").isEqualTo(1);
+
+        dispatcher.sweep(now + 100 * drain, drain, r -> new RuntimeException(), (r, e) -> { });
+        assertThat(dispatcher.activeSlots()).as("still held long after the drain deadline").isEqualTo(1);
+
+        finishAnswer(sent, seal);
+        dispatcher.sweep(now + 101 * drain, drain, r -> new RuntimeException(), (r, e) -> { });
+        assertThat(dispatcher.activeSlots()).as("freed once the worker published").isZero();
     }
 }

@@ -66,10 +66,11 @@ class RegionLayoutTest {
         }).containsExactly(64, 0, 8, 16, 24);
         assertThat(new int[] {
             ResponseSlotDescriptor.TICKET_OFFSET, ResponseSlotDescriptor.ANSWER_COUNT_OFFSET,
-            ResponseSlotDescriptor.ANSWERS_LENGTH_OFFSET, ResponseSlotDescriptor.ANSWERS_OFFSET,
+            ResponseSlotDescriptor.ANSWERS_LENGTH_OFFSET, ResponseSlotDescriptor.SEAL_OFFSET,
+            ResponseSlotDescriptor.RESERVED_OFFSET, ResponseSlotDescriptor.ANSWERS_OFFSET,
             ResponseSlotDescriptor.ANSWER_STATUS_OFFSET, ResponseSlotDescriptor.ANSWER_VALUE_LENGTH_OFFSET,
             ResponseSlotDescriptor.ANSWER_HEADER_LENGTH
-        }).containsExactly(0, 8, 12, 16, 0, 4, 8);
+        }).containsExactly(0, 8, 12, 16, 20, 24, 0, 4, 8);
         assertThat(ResponseSlotDescriptor.answerLength(5)).isEqualTo(16);
         assertThat(ResponseSlotDescriptor.slotSize(1024)).isEqualTo(1088);
     }
