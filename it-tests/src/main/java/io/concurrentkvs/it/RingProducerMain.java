@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * <p>Arguments: {@code path} (region file), {@code producer} (id, also the claimant index),
  * {@code count} (messages to send, 0 for no limit; the {@code stop} command ends sending sooner),
  * {@code hangAt} (optional: claim and write message {@code hangAt}, print {@code CLAIMED}, then hold the
- * claim without publishing until the {@code publish} command).
+ * claim without publishing until the {@code publish} command), {@code awaitStop} (optional, {@code true}:
+ * a producer that reaches {@code count} before {@code stop} waits for {@code stop} before it reports, so a
+ * test that stops producers running "until stopped, capped" never finds one already gone).
  *
  * <p>Protocol: prints {@code READY pid=<pid>}, waits for {@code go}, sends, prints
  * {@code DONE producer=<id> sent=<n> republished=<r> elapsedMs=<ms>} and exits. A publish that the ring
@@ -26,6 +28,7 @@ public final class RingProducerMain {
     private final int producer;
     private final int maxPayload;
     private long republished;
+    private boolean stopped;
 
     private RingProducerMain(RequestRing ring, int producer) {
         this.ring = ring;
@@ -43,6 +46,9 @@ public final class RingProducerMain {
         stdin.awaitCommand("go");
         long start = System.nanoTime();
         long sent = main.run(args.longValue("count", 0), args.longValue("hangAt", -1), stdin);
+        if (Boolean.parseBoolean(args.string("awaitStop", "false")) && !main.stopped) {
+            stdin.awaitCommand("stop");
+        }
         Stdin.report("DONE producer=" + main.producer + " sent=" + sent + " republished=" + main.republished
                 + " elapsedMs=" + (System.nanoTime() - start) / 1_000_000);
         System.exit(0);
@@ -53,6 +59,7 @@ public final class RingProducerMain {
         long sequence = 0;
         for (; count == 0 || sequence < count; sequence++) {
             if (sequence % STOP_CHECK_INTERVAL == 0 && isStop(stdin.poll())) {
+                stopped = true;
                 break;
             }
             byte[] message = RingMessage.encode(producer, sequence, maxPayload);

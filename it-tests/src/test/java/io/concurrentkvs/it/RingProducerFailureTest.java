@@ -77,8 +77,9 @@ class RingProducerFailureTest {
             harness.startConsumers(2);
             List<ProcessFixture.Child> steady = new ArrayList<>();
             for (int p = 0; p < survivors; p++) {
-                // Until told to stop, but capped so that sequences stay within the ledger on any machine.
-                steady.add(harness.startProducer("survivor-" + p, p, SURVIVOR_CAP));
+                // Until told to stop, but capped so that sequences stay within the ledger on any machine; one
+                // that reaches the cap first (a slow machine starts victims slowly) waits for the stop.
+                steady.add(harness.startProducer("survivor-" + p, p, SURVIVOR_CAP, Args.of("awaitStop", true)));
             }
             steady.forEach(p -> p.send("go"));
             MessageLedger ledger = harness.ledger();
