@@ -167,6 +167,14 @@ public final class RequestRing {
         }
     }
 
+    /**
+     * The sequence a consumer parks in slot {@code index} while it skips it: negative, so no producer
+     * can claim or publish it and every consumer treats it as still blocked.
+     */
+    static long skipMarker(long index) {
+        return -2 - index;
+    }
+
     /** Frees a consumed index's slot for the producer of the next lap. Called by its consumer. */
     public void release(long index) {
         memory.putLongRelease(slotOffset(index) + SEQUENCE_OFFSET, index + capacity);

@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * has been stalled for {@link #HARD_STALL_FACTOR} times the stall timeout (a live but frozen producer,
  * or a scribbled slot). An unclaimed slot whose sequence is wrong (which would block producers for
  * good) is reset after the stall timeout, and indices that no well-behaved process could produce are
- * repaired at once ({@link RequestRing#repair}). Stall time is measured locally with the given clock
+ * repaired once they have lasted the stall timeout ({@link RequestRing#repair}). A skip is ordered like
+ * a consume: the consumer index moves past the slot before the slot is freed for the next lap. Stall time is measured locally with the given clock
  * ({@code System.nanoTime()} in the server), so no clock is compared across processes.
  *
  * <p>Thread safety: one instance per consumer thread; not shareable.
@@ -34,6 +35,10 @@ public final class RingConsumer {
     private long stalledSince;
     private long nextLivenessCheck;
     private boolean claimantKnownAlive;
+    /** The consumer index at which impossible indices were first seen, or -1; and what and when. */
+    private long anomalyIndex = -1;
+    private long anomalyProducer;
+    private long anomalySince;
     private long skipped;
     private long repairs;
 
@@ -103,12 +108,18 @@ public final class RingConsumer {
             long producer = ring.producerIndex();
             if (index < 0 || producer < index
                     || (producer - index > ring.capacity() && ring.consumerIndex() == index)) {
-                // Impossible for well-behaved processes (the producer index is read after the consumer
-                // index, and the consumer index has not moved since): the indices were overwritten.
-                ring.repair(index, producer);
-                repairs++;
-                continue;
+                // Impossible for well-behaved processes once it persists (the producer index is read
+                // after the consumer index, which has not moved since): the indices were overwritten. A
+                // repair discards published requests, so a passing sight (another worker's repair half
+                // done) is not enough.
+                if (anomalyPersisted(index, producer)) {
+                    ring.repair(index, producer);
+                    repairs++;
+                    continue;
+                }
+                return EMPTY;
             }
+            anomalyIndex = -1;
             if (producer <= index) {
                 if (sequence != index) {
                     // Unclaimed, yet not free for its producer: a scribbled sequence.
@@ -154,15 +165,53 @@ public final class RingConsumer {
                 return;
             }
         }
-        // Winning this CAS makes the slot ours: a stalled producer's publish CAS can no longer succeed.
-        if (ring.casSequence(index, observedSequence, replacement)) {
-            if (!claimed) {
+        if (!claimed) {
+            // Unclaimed: no producer can be past it, so freeing it for its own producer is the whole fix.
+            if (ring.casSequence(index, observedSequence, replacement)) {
                 repairs++;
-            } else if (ring.casConsumerIndex(index, index + 1)) {
-                skipped++;
             }
+        } else if (skip(index, observedSequence)) {
+            skipped++;
         }
         stalledIndex = -1;
+    }
+
+    /**
+     * Skips a claimed slot in the order of a consume: take it from its producer, move the consumer index
+     * past it, and only then free it for the next lap. Freed earlier, a producer waiting on the full ring
+     * could claim the next lap while the consumer index still points here, and another worker would see
+     * more claimed than the ring holds.
+     *
+     * @return true if this consumer moved the consumer index past {@code index}
+     */
+    private boolean skip(long index, long observedSequence) {
+        long marker = RequestRing.skipMarker(index);
+        // Winning this CAS makes the slot ours: a stalled producer's publish CAS can no longer succeed,
+        // and producers of the next lap cannot claim it yet.
+        if (!ring.casSequence(index, observedSequence, marker)) {
+            return false;
+        }
+        boolean moved = ring.casConsumerIndex(index, index + 1);
+        // Freed even if another consumer moved the index (it only moves past this slot, or is repaired,
+        // which rewrites every sequence and makes this CAS fail).
+        ring.casSequence(index, marker, index + ring.capacity());
+        return moved;
+    }
+
+    /** Whether the index anomaly seen at consumer index {@code index} has lasted the stall timeout. */
+    private boolean anomalyPersisted(long index, long producer) {
+        long now = nanoClock.getAsLong();
+        if (anomalyIndex != index || anomalyProducer != producer) {
+            anomalyIndex = index;
+            anomalyProducer = producer;
+            anomalySince = now;
+            return false;
+        }
+        if (now - anomalySince < stallTimeoutNanos) {
+            return false;
+        }
+        anomalyIndex = -1;
+        return true;
     }
 
     /** Slots this consumer skipped as stalled. Read by the consumer's thread or after it stopped. */
