@@ -25,6 +25,7 @@ final class HostileWriter {
         m.putInt(record + RECORD_KEY_LENGTH_OFFSET, keyLength);
         m.putInt(record + RECORD_VALUE_LENGTH_OFFSET, valueLength);
         BatchFormat.putHeader(m, slot, 1, client, responseSlot, 1, record + MIN_RECORD_LENGTH);
+        BatchFormat.seal(m, slot, index, ring.slotSize());
         ring.publish(index);
     }
 
@@ -35,6 +36,7 @@ final class HostileWriter {
         long slot = ring.slotOffset(index);
         m.setMemory(slot + PAYLOAD_OFFSET, ring.slotSize() - PAYLOAD_OFFSET, (byte) 0);
         BatchFormat.putHeader(m, slot, 1, client, firstSlot, count, slot + PAYLOAD_OFFSET + payloadLength);
+        BatchFormat.seal(m, slot, index, ring.slotSize());
         ring.publish(index);
     }
 

@@ -177,6 +177,7 @@ public final class BatchProducerMain {
             at = BatchFormat.putRecord(ring, at, Opcodes.SET, keys[i], bytes(value(producer, batch, i)));
         }
         BatchFormat.putHeader(ring, slot, batchId, me.index(), 0, keys.length, at);
+        BatchFormat.seal(ring, slot, index, requests.slotSize());
     }
 
     private void pause() {

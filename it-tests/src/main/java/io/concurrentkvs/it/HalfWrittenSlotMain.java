@@ -43,6 +43,7 @@ public final class HalfWrittenSlotMain {
                 new byte[] {'h'}, new byte[] {'v'});
         BatchFormat.putHeader(ring.memory(), slot, RequestIds.of(registration.generation(), 1), registration.index(), 0,
                 1, end);
+        BatchFormat.seal(ring.memory(), slot, index, ring.slotSize());
         Stdin stdin = Stdin.start();
         Stdin.report("CLAIMED index=" + index + " client=" + registration.index());
         while (!stdin.next().equals(Stdin.EOF)) {

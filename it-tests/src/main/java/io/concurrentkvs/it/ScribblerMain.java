@@ -5,6 +5,7 @@ import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import java.nio.file.Path;
 import java.util.List;
@@ -148,6 +149,10 @@ public final class ScribblerMain {
         m.putInt(slot + FIRST_RESPONSE_SLOT_OFFSET, random.nextBoolean() ? random.nextInt(16) : hostileInt());
         m.putInt(slot + REQUEST_COUNT_OFFSET, count);
         m.putInt(slot + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        if (random.nextInt(8) != 0) {
+            // A hostile writer can seal what it forges; mostly it does, so the forgery reaches the parser.
+            BatchFormat.seal(m, slot, index, ring.slotSize());
+        }
         ring.publish(index);
         crafted++;
     }

@@ -65,6 +65,7 @@ class FullBatchInLastRingSlotTest {
                 }
                 assertThat(at).as("records end at the slot's end").isEqualTo(slot + g.ringSlotSize());
                 BatchFormat.putHeader(ring.memory(), slot, batchId, me.index(), 0, records, at);
+                BatchFormat.seal(ring.memory(), slot, index, ring.slotSize());
                 assertThat(ring.publish(index)).isTrue();
 
                 long done = ResponseSlotDescriptor.ticket(batchId, ResponseSlotDescriptor.TICKET_DONE);

@@ -214,6 +214,7 @@ class RequestDecodingFuzzTest {
             }
             m.putBytes(slot + PAYLOAD_OFFSET, payload, 0, payload.length);
             BatchFormat.putHeader(m, slot, r.requestId, r.client, r.slot, 1, slot + PAYLOAD_OFFSET + payload.length);
+            BatchFormat.seal(m, slot, index, ring.slotSize());
             assertThat(ring.publish(index)).isTrue();
             r.payload = payload;
             predict(r);

@@ -88,6 +88,7 @@ public class RingBenchmark {
         long slot = ring.slotOffset(index);
         long end = BatchFormat.putRecord(ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET, key, value);
         BatchFormat.putHeader(ring.memory(), slot, 1, 1, 0, 1, end);
+        BatchFormat.seal(ring.memory(), slot, index, ring.slotSize());
         return ring.publish(index);
     }
 

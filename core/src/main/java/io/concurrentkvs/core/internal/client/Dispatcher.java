@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.zip.CRC32C;
 
 /**
  * The shared-memory side of one session, owned by one thread at a time: the requests taken from the
@@ -46,6 +47,9 @@ final class Dispatcher {
     private final int slots;
     private final int maxRequests;
     private final int slotSize;
+    /** Scratch for sealing batches. */
+    private final byte[] sealScratch;
+    private final CRC32C crc = new CRC32C();
 
     private final ArrayDeque<RequestFuture<?>> pending = new ArrayDeque<>();
     private final ArrayDeque<Batch> live = new ArrayDeque<>();
@@ -66,6 +70,7 @@ final class Dispatcher {
         this.slots = responses.slotsPerClient();
         this.slotSize = ring.slotSize();
         this.maxRequests = RequestRingDescriptor.maxRequests(slotSize);
+        this.sealScratch = new byte[slotSize];
     }
 
     /** Response slots held by batches whose answers have not been delivered or given up yet. Any thread. */
@@ -214,6 +219,7 @@ final class Dispatcher {
             at = BatchFormat.putRecord(m, at, f.opcode, f.key, f.value);
         }
         BatchFormat.putHeader(m, slot, batch.id, client, batch.firstSlot, batch.count, at);
+        BatchFormat.seal(m, slot, index, slotSize, sealScratch, crc);
     }
 
     /** The longest run of free slots starting at the next slot to hand out (wrapping to 0 at the end). */

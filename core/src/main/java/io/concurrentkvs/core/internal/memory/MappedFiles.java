@@ -51,6 +51,16 @@ public final class MappedFiles {
         return new Mapping(buffer, new OffHeapMemory(address, length, buffer));
     }
 
+    /**
+     * Memory over a new private direct buffer of {@code length} bytes, zeroed: for a thread's copy of
+     * shared data (no file behind it; it shares this class's buffer-address lookup). Freed with the view.
+     */
+    public static Memory allocateDirect(int length) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(length);
+        long address = UnsafeMemory.UNSAFE.getLong(buffer, BUFFER_ADDRESS_OFFSET);
+        return new OffHeapMemory(address, length, buffer);
+    }
+
     private static long bufferAddressOffset() {
         try {
             Field address = Buffer.class.getDeclaredField("address");

@@ -27,7 +27,12 @@ public enum Counters {
     /** Writes refused because the store was full. */
     CAPACITY_REJECTIONS,
     /** Entries the store found damaged (bad bounds or checksum) and answered absent, or dropped on adoption. */
-    CORRUPT_ENTRIES;
+    CORRUPT_ENTRIES,
+    /**
+     * Batches dropped because their seal did not match: torn by a producer that was skipped as stalled
+     * and wrote on into the slot's next lap, or forged. Their requests were not applied.
+     */
+    REJECTED_BATCHES;
 
     public int offset() {
         return RegionHeaderDescriptor.counterOffset(ordinal());

@@ -27,7 +27,8 @@ package io.concurrentkvs.core.internal.ring;
  *  |                 First response slot of the batch's run         | 28
  *  |                 Request count (1 .. maxRequests)               | 32
  *  |                 Payload length: bytes of records from 48       | 36
- *  |                 Reserved (0, 8 bytes)                          | 40
+ *  |                 Checksum: CRC32C of the batch, sealed for index n | 40
+ *  |                 Reserved (0)                                   | 44
  *  +---------------------------------------------------------------+
  *  |                 Request records, back to back ...              | 48
  *  +---------------------------------------------------------------+
@@ -44,6 +45,8 @@ package io.concurrentkvs.core.internal.ring;
  * Slot {@code i} of lap {@code L} (ring index {@code n = L * capacity + i}) is free for the producer that
  * claims index {@code n} when its sequence equals {@code n}, holds a published batch when it equals
  * {@code n + 1}, and becomes free for lap {@code L + 1} when the consumer stores {@code n + capacity}.
+ * A batch is trusted only if its checksum, computed by the consumer over a private copy of the slot for the
+ * index it took, matches; only that copy is parsed.
  * A slot is sized so that one request of the largest key and value always fits; smaller requests share
  * it, up to {@link #maxRequests(int)} of them.
  */
@@ -69,6 +72,13 @@ public final class RequestRingDescriptor {
     public static final int REQUEST_COUNT_OFFSET = 32;
     /** How many bytes of records follow the batch header. */
     public static final int PAYLOAD_LENGTH_OFFSET = 36;
+    /**
+     * The batch's CRC32C ({@link BatchFormat#seal}): over the ring index the producer claimed (8 bytes,
+     * little-endian, in place of the claimed-index field), the header bytes {@code [16, 40)} and the
+     * payload. A producer that was skipped and writes on into the next lap cannot make a batch that
+     * passes for that lap's.
+     */
+    public static final int CHECKSUM_OFFSET = 40;
     /** Where the first request record starts. */
     public static final int PAYLOAD_OFFSET = 48;
 

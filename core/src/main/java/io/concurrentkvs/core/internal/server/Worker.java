@@ -8,7 +8,9 @@ import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.RequestIds;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
+import io.concurrentkvs.core.internal.memory.MappedFiles;
 import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
@@ -17,6 +19,7 @@ import io.concurrentkvs.core.internal.ring.RingConsumer;
 import io.concurrentkvs.core.internal.store.SharedStore;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * answers them into the requesting client's run of response slots. Runs on its own thread until told
  * to stop and the ring is drained.
  *
- * <p>Every field of a batch is read once and validated before use. A batch whose client or run is
+ * <p>A batch is first copied out of the ring and checked against its seal ({@link BatchFormat#copyIfSealed}):
+ * a producer that was skipped as stalled and resumed may still be writing into the slot, now another
+ * client's, so the slot is never parsed in place, and a batch whose seal does not match is dropped
+ * unanswered and counted ({@link Counters#REJECTED_BATCHES}); its requests time out, never applied.
+ * Every field of the copy is read once and validated before use. A batch whose client or run is
  * invalid cannot be answered and is only counted; inside a valid batch, a request with a bad opcode or
  * length is answered {@link ResponseStatus#MALFORMED}, and so is every request after a record whose
  * lengths break the framing. No exception escapes the loop: a worker survives whatever is written into
@@ -51,6 +58,10 @@ final class Worker implements Runnable {
     /** The current request's key and value, copied out of the ring: the store takes arrays. */
     private final byte[] key;
     private final byte[] value;
+    /** The batch being served, copied out of the ring; parsed from here only. */
+    private final Memory batch;
+    private final byte[] batchBytes;
+    private final CRC32C crc = new CRC32C();
 
     /**
      * @param gate the order gate shared by all workers, or null when this is the only worker
@@ -73,6 +84,8 @@ final class Worker implements Runnable {
         this.stopRequested = stopRequested;
         this.key = new byte[maxKeyBytes];
         this.value = new byte[Math.max(maxValueBytes, store.maxValueLength())];
+        this.batchBytes = new byte[ring.slotSize()];
+        this.batch = MappedFiles.allocateDirect(ring.slotSize());
     }
 
     WorkerCounters counters() {
@@ -118,9 +131,17 @@ final class Worker implements Runnable {
     }
 
     private void serve(long index) {
-        Memory m = ring.memory();
-        long slot = ring.slotOffset(index);
         try {
+            Memory shared = ring.memory();
+            long sharedSlot = ring.slotOffset(index);
+            if (!BatchFormat.copyIfSealed(shared, sharedSlot, index, ring.slotSize(), batchBytes, crc)) {
+                counters.increment(Counters.REJECTED_BATCHES);
+                return;
+            }
+            int sealed = BatchFormat.sealedPayload(BatchFormat.intAt(batchBytes, PAYLOAD_LENGTH_OFFSET), ring.slotSize());
+            Memory m = batch;
+            long slot = 0;
+            m.putBytes(slot, batchBytes, 0, PAYLOAD_OFFSET + sealed);
             long batchId = m.getLong(slot + BATCH_ID_OFFSET);
             int client = m.getInt(slot + CLIENT_INDEX_OFFSET);
             int first = m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET);
