@@ -156,7 +156,7 @@ public final class KvsServer implements AutoCloseable {
                     ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, storeGeometry.stripes());
             Region region = Region.create(path, geometry, permissions, identity);
             ServerRuntime started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
-                    "kvs-" + name);
+                    "kvs-" + name, this::stopAfterFailure);
             started.start();
             runtime = started;
             createdEpoch = identity.epoch();
@@ -242,6 +242,23 @@ public final class KvsServer implements AutoCloseable {
         runtime = null;
         closeStore();
         LOG.info("stopped serving '{}'", name);
+    }
+
+    /**
+     * A run's thread died, or its region file changed under it: stop it, on a thread of our own (stop joins
+     * the run's threads, the failing one among them). {@link #isRunning} turns false once stopped, and
+     * {@link #start} may then start a new run, which adopts the store.
+     */
+    private void stopAfterFailure(ServerRuntime failed, Throwable cause) {
+        Thread stopper = new Thread(() -> {
+            synchronized (this) {
+                if (runtime == failed) {
+                    stop();
+                }
+            }
+        }, "kvs-" + name + "-stop-after-failure");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     /** Stops and removes the region's file; the store file, with the data, stays for the next server. Idempotent. */

@@ -68,6 +68,8 @@ public final class ClientEngine implements AutoCloseable {
     /** Why {@link #session} is null. Written by the poller only. */
     volatile String downReason;
     volatile boolean closed;
+    /** Why calls fail once closed; written before {@link #closed}. */
+    private volatile String closedReason;
     /** Set by the poller just before it parks; cleared by the first sender that unparks it. */
     volatile boolean pollerParking;
     /** Set when a future is cancelled, so the poller looks for runs to free; cleared by the poller. */
@@ -185,7 +187,7 @@ public final class ClientEngine implements AutoCloseable {
             long timeoutNanos) {
         RequestFuture<T> f = new RequestFuture<>(this, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
         if (closed) {
-            f.completeExceptionally(new KvsUnavailableException("connection to '" + name + "' is closed"));
+            f.completeExceptionally(new KvsUnavailableException(closedMessage()));
             return f;
         }
         Session s = session;
@@ -221,7 +223,7 @@ public final class ClientEngine implements AutoCloseable {
         wakePoller();
         if (closed) {
             // Raced with close(): the poller may have drained the hand-off for the last time already.
-            f.completeExceptionally(new KvsUnavailableException("connection to '" + name + "' is closed"));
+            f.completeExceptionally(new KvsUnavailableException(closedMessage()));
         }
         return f;
     }
@@ -289,6 +291,20 @@ public final class ClientEngine implements AutoCloseable {
         } else {
             completionExecutor.execute(() -> f.completeExceptionally(error));
         }
+    }
+
+    String closedMessage() {
+        String reason = closedReason;
+        return reason != null ? reason : "connection to '" + name + "' is closed";
+    }
+
+    /**
+     * Closes the connection because its poller died of {@code cause}: later calls fail with
+     * {@link KvsUnavailableException} naming it. Poller thread only; the poller then fails what is pending.
+     */
+    void closedBy(Throwable cause) {
+        closedReason = "connection to '" + name + "' is closed: its poller thread died of " + cause;
+        closed = true;
     }
 
     /** Fails pending requests, releases the client entry and stops the poller. Idempotent. */

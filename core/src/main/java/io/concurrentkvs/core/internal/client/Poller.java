@@ -88,6 +88,11 @@ final class Poller implements Runnable {
                     LOG.warn("poller pass of '{}' failed; continuing", engine.name, e);
                 }
             }
+        } catch (Throwable fatal) {
+            // An Error (OutOfMemoryError, the InternalError of a truncated mapping, one thrown by a callback
+            // run here): without this thread nothing would ever complete, so the connection closes.
+            LOG.error("poller of '{}' died; the connection is closed and its requests fail", engine.name, fatal);
+            engine.closedBy(fatal);
         } finally {
             shutdown();
         }
@@ -287,7 +292,7 @@ final class Poller implements Runnable {
                 engine.sendQueued();
             }
             engine.session = null;
-            engine.downReason = "connection to '" + engine.name + "' is closed";
+            engine.downReason = engine.closedMessage();
             if (s != null) {
                 int queued = s.dispatcher.failAll(new KvsUnavailableException(engine.downReason), engine::fail);
                 if (queued > 0) {

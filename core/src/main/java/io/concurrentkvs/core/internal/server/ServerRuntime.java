@@ -1,6 +1,7 @@
 package io.concurrentkvs.core.internal.server;
 
 import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.region.Counters;
@@ -10,9 +11,11 @@ import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
 import io.concurrentkvs.core.internal.store.SharedStore;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,15 @@ import org.slf4j.LoggerFactory;
  * reaper, counters). Created by {@code KvsServer.start}, ended by {@link #stop}. The store outlives it:
  * it lives in its own file, which the next run adopts.
  *
- * <p>Thread safety: {@link #stop} may be called from any thread, once.
+ * <p>A run that fails stops itself: a worker or the monitor that dies of anything the loops do not
+ * handle (an {@code OutOfMemoryError}, the {@code InternalError} of a truncated mapping, a bug), or a
+ * region file that is removed, replaced or resized under the server, marks the region STOPPING, so that
+ * clients fail fast and then fail over, and reports the cause to the failure listener once, which stops
+ * the run ({@link #stop}) so that a new server can take the name. A server whose threads die while its
+ * heartbeat goes on would look alive to clients and to a replacement forever.
+ *
+ * <p>Thread safety: {@link #stop} may be called from any thread, once; the failure listener is called on
+ * the failing thread, at most once per run.
  */
 public final class ServerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
@@ -40,9 +51,20 @@ public final class ServerRuntime {
     /** The state this server means to be in; written before the header's state word. */
     private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
     private volatile boolean monitorStop;
+    private final FailureListener failureListener;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final FileIdentityWatch fileWatch;
+
+    /** Told of the first failure of a run, on the failing thread; it must not wait for that thread. */
+    @FunctionalInterface
+    public interface FailureListener {
+        void failed(ServerRuntime run, Throwable cause);
+    }
 
     public ServerRuntime(Region region, SharedStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
-            String threadNamePrefix) {
+            String threadNamePrefix, FailureListener failureListener) {
+        this.failureListener = failureListener;
+        this.fileWatch = watch(region);
         this.region = region;
         this.store = store;
         RegionGeometry g = region.geometry();
@@ -59,12 +81,14 @@ public final class ServerRuntime {
             Worker worker = new Worker(i, ring, consumer, gate, clients, responses, store, g.maxKeyBytes(),
                     g.maxValueBytes(), idle, () -> stopRequested);
             workers.add(worker);
-            Thread thread = new Thread(worker, threadNamePrefix + "-worker-" + i);
+            String threadName = threadNamePrefix + "-worker-" + i;
+            Thread thread = new Thread(() -> runGuarded(worker, threadName), threadName);
             thread.setDaemon(true);
             workerThreads.add(thread);
         }
         this.headerGuard = new HeaderGuard(region);
-        this.monitorThread = new Thread(this::monitor, threadNamePrefix + "-monitor");
+        this.monitorThread = new Thread(() -> runGuarded(this::monitor, threadNamePrefix + "-monitor"),
+                threadNamePrefix + "-monitor");
         monitorThread.setDaemon(true);
     }
 
@@ -83,23 +107,79 @@ public final class ServerRuntime {
         return region;
     }
 
+    /** The cause of this run's failure, or null while it has not failed. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    private static FileIdentityWatch watch(Region region) {
+        try {
+            return FileIdentityWatch.of(region.path());
+        } catch (IOException e) {
+            throw new KvsException("cannot stat the region file " + region.path() + ": " + e, e);
+        }
+    }
+
+    /** Runs a server thread's loop; whatever ends it other than a stop fails the run. */
+    private void runGuarded(Runnable loop, String threadName) {
+        try {
+            loop.run();
+        } catch (Throwable t) {
+            fail(new KvsException("server thread " + threadName + " died: " + t, t));
+        }
+    }
+
+    /**
+     * Marks the region STOPPING, so that clients fail fast and every worker drains and ends, and tells the
+     * listener, once. Any thread.
+     */
+    private void fail(Throwable cause) {
+        if (!failure.compareAndSet(null, cause)) {
+            return;
+        }
+        LOG.error("server of {} failed and stops; clients fail over, and a new server can take the name",
+                region.path(), cause);
+        stopRequested = true;
+        expectedState = RegionHeaderDescriptor.STATE_STOPPING;
+        try {
+            region.setState(RegionHeaderDescriptor.STATE_STOPPING);
+        } catch (Throwable unreachable) {
+            // The mapping itself may be what failed (a truncated file): clients then see no heartbeat.
+            LOG.error("cannot mark {} STOPPING", region.path(), unreachable);
+        }
+        failureListener.failed(this, cause);
+    }
+
     /**
      * Stops accepting requests (clients see STOPPING and fail new calls fast), lets workers drain the
      * ring, then marks the region STOPPED.
      */
     public void stop() {
         expectedState = RegionHeaderDescriptor.STATE_STOPPING;
-        region.setState(RegionHeaderDescriptor.STATE_STOPPING);
         stopRequested = true;
+        writeRegion(() -> region.setState(RegionHeaderDescriptor.STATE_STOPPING));
         for (Thread thread : workerThreads) {
             joinUninterruptibly(thread);
         }
-        publishCounters();
+        writeRegion(this::publishCounters);
         expectedState = RegionHeaderDescriptor.STATE_STOPPED;
-        region.setState(RegionHeaderDescriptor.STATE_STOPPED);
+        writeRegion(() -> region.setState(RegionHeaderDescriptor.STATE_STOPPED));
         monitorStop = true;
         LockSupport.unpark(monitorThread);
         joinUninterruptibly(monitorThread);
+    }
+
+    /** A write to the region while stopping; after a failure the mapping may be what failed. */
+    private void writeRegion(Runnable write) {
+        if (failure.get() == null) {
+            write.run();
+            return;
+        }
+        try {
+            write.run();
+        } catch (Throwable t) {
+            LOG.warn("cannot write the region {} of a failed server: {}", region.path(), t.toString());
+        }
     }
 
     private static void joinUninterruptibly(Thread thread) {
@@ -119,6 +199,10 @@ public final class ServerRuntime {
     private void monitor() {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(region.geometry().heartbeatIntervalMs());
         while (!monitorStop) {
+            String changed = fileWatch.change();
+            if (changed != null && failure.get() == null) {
+                fail(new KvsException("the region file changed under the server: " + changed));
+            }
             try {
                 headerGuard.restoreIfChanged(() -> expectedState);
                 region.writeHeartbeat(System.currentTimeMillis());
