@@ -35,6 +35,20 @@ final class FileIdentityWatch {
     }
 
     /**
+     * Whether the file this watch was made for is still at least {@code length} bytes long: false if it
+     * shrank below that. A file replaced at the path (a new inode) leaves our mapping of the old one
+     * intact, so only the size of the same file counts.
+     */
+    boolean holdsHeader(long length) {
+        try {
+            BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return !Objects.equals(fileKey, now.fileKey()) || now.size() >= length;
+        } catch (IOException gone) {
+            return true; // removed: the mapping keeps the unlinked file's pages
+        }
+    }
+
+    /**
      * What changed since {@link #of}, or null if the path still names the same file of the same size (or
      * it cannot be told: a failed stat other than a missing file is not taken as a change).
      */

@@ -141,12 +141,7 @@ public final class ServerRuntime {
                 region.path(), cause);
         stopRequested = true;
         expectedState = RegionHeaderDescriptor.STATE_STOPPING;
-        try {
-            region.setState(RegionHeaderDescriptor.STATE_STOPPING);
-        } catch (Throwable unreachable) {
-            // The mapping itself may be what failed (a truncated file): clients then see no heartbeat.
-            LOG.error("cannot mark {} STOPPING", region.path(), unreachable);
-        }
+        markHeaderAfterFailure(RegionHeaderDescriptor.STATE_STOPPING);
         failureListener.failed(this, cause);
     }
 
@@ -157,29 +152,39 @@ public final class ServerRuntime {
     public void stop() {
         expectedState = RegionHeaderDescriptor.STATE_STOPPING;
         stopRequested = true;
-        writeRegion(() -> region.setState(RegionHeaderDescriptor.STATE_STOPPING));
+        boolean failed = failure.get() != null;
+        if (!failed) {
+            region.setState(RegionHeaderDescriptor.STATE_STOPPING);
+        }
         for (Thread thread : workerThreads) {
             joinUninterruptibly(thread);
         }
-        writeRegion(this::publishCounters);
         expectedState = RegionHeaderDescriptor.STATE_STOPPED;
-        writeRegion(() -> region.setState(RegionHeaderDescriptor.STATE_STOPPED));
+        if (failed || failure.get() != null) {
+            markHeaderAfterFailure(RegionHeaderDescriptor.STATE_STOPPED);
+        } else {
+            publishCounters();
+            region.setState(RegionHeaderDescriptor.STATE_STOPPED);
+        }
         monitorStop = true;
         LockSupport.unpark(monitorThread);
         joinUninterruptibly(monitorThread);
     }
 
-    /** A write to the region while stopping; after a failure the mapping may be what failed. */
-    private void writeRegion(Runnable write) {
-        if (failure.get() == null) {
-            write.run();
+    /**
+     * Writes the header's state word of a failed run, only if the file still holds the header page: after
+     * a failure the mapping may be what failed (a truncated file faults on access, and the JVM raises that
+     * fault as an {@code InternalError} at a later instruction, where no local catch can contain it).
+     * Counters are not published, since they read the ring and the client table. If the state cannot be
+     * written, clients notice the server's end by its heartbeat going stale.
+     */
+    private void markHeaderAfterFailure(int state) {
+        if (!fileWatch.holdsHeader(RegionHeaderDescriptor.HEADER_LENGTH)) {
+            LOG.warn("region {} no longer holds its header: state {} not written", region.path(),
+                    RegionHeaderDescriptor.stateName(state));
             return;
         }
-        try {
-            write.run();
-        } catch (Throwable t) {
-            LOG.warn("cannot write the region {} of a failed server: {}", region.path(), t.toString());
-        }
+        region.setState(state);
     }
 
     private static void joinUninterruptibly(Thread thread) {
@@ -199,6 +204,11 @@ public final class ServerRuntime {
     private void monitor() {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(region.geometry().heartbeatIntervalMs());
         while (!monitorStop) {
+            if (failure.get() != null) {
+                // The region may be what failed: touch nothing until stop() ends this thread.
+                LockSupport.parkNanos(intervalNanos);
+                continue;
+            }
             String changed = fileWatch.change();
             if (changed != null && failure.get() == null) {
                 fail(new KvsException("the region file changed under the server: " + changed));
