@@ -50,7 +50,8 @@ final class StatsReport {
                 + Formats.count(after.staleAnswers()) + " stale answers (client stopped waiting), "
                 + Formats.count(after.skippedSlots()) + " ring slots skipped (producer stalled), "
                 + Formats.count(after.ringRepairs()) + " ring repairs (region written by another process)");
-        lines.add("          " + Formats.count(after.capacityRejections()) + " writes refused (store full), "
+        lines.add("          " + Formats.count(after.rejectedBatches()) + " batches rejected (seal broken), "
+                + Formats.count(after.capacityRejections()) + " writes refused (store full), "
                 + Formats.count(after.corruptEntries()) + " corrupt entries (damaged in the store file)");
         lines.add("load      ring depth " + Formats.count(after.ringDepth()) + " queued, "
                 + Formats.count(after.clientsConnected()) + " clients connected ("
@@ -116,6 +117,7 @@ final class StatsReport {
                 + " dead clients reclaimed, " + Formats.count(s.malformedRequests()) + " malformed requests, "
                 + Formats.count(s.staleAnswers()) + " stale answers, " + Formats.count(s.skippedSlots())
                 + " skipped ring slots, " + Formats.count(s.ringRepairs()) + " ring repairs, "
+                + Formats.count(s.rejectedBatches()) + " rejected batches, "
                 + Formats.count(s.capacityRejections()) + " writes refused (store full), "
                 + Formats.count(s.corruptEntries()) + " corrupt entries");
         return lines;
@@ -126,7 +128,8 @@ final class StatsReport {
      * repairs and corrupt entries.
      */
     static long errors(KvsStats s) {
-        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs() + s.capacityRejections() + s.corruptEntries();
+        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs() + s.rejectedBatches() + s.capacityRejections()
+                + s.corruptEntries();
     }
 
     private static long heartbeatMillis(KvsStats before, KvsStats after) {

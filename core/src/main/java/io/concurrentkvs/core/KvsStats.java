@@ -48,6 +48,9 @@ import java.time.Instant;
  * @param skippedSlots ring slots skipped because their producer stalled
  * @param ringRepairs corrupt ring indices or sequences the server repaired (written by a buggy or
  *     hostile process; see docs/SECURITY.md)
+ * @param rejectedBatches ring batches dropped unapplied because their seal did not match (torn by a
+ *     producer that resumed after its slot was skipped, or written by another process); their requests
+ *     time out
  * @param clientsConnected client-table entries in use
  * @param clientsReclaimed entries reclaimed from dead clients
  * @param storedEntries entries in the store, as the server last published them with the counters
@@ -94,6 +97,7 @@ public record KvsStats(
         long staleAnswers,
         long skippedSlots,
         long ringRepairs,
+        long rejectedBatches,
         long clientsConnected,
         long clientsReclaimed,
         long storedEntries,
@@ -159,6 +163,7 @@ public record KvsStats(
                 r.counter(Counters.STALE_ANSWERS),
                 r.counter(Counters.SKIPPED_SLOTS),
                 r.counter(Counters.RING_REPAIRS),
+                r.counter(Counters.REJECTED_BATCHES),
                 r.counter(Counters.CLIENTS_CONNECTED),
                 r.counter(Counters.CLIENTS_RECLAIMED),
                 r.counter(Counters.STORED_ENTRIES),

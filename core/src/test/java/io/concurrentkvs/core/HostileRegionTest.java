@@ -100,6 +100,18 @@ class HostileRegionTest {
     }
 
     @Test
+    void aBatchWhoseSealDoesNotMatchIsDroppedAndCountedInTheStats() {
+        assertThat(KvsStats.read(name).rejectedBatches()).isZero();
+        HostileWriter writer = new HostileWriter(Region.attach(server.path()));
+        writer.publishMisSealed(0, 0);
+        writer.publishMisSealed(1, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> KvsStats.read(name).rejectedBatches() >= 2);
+        assertThat(KvsStats.read(name).malformedRequests()).as("dropped whole, never parsed").isZero();
+        assertThat(server.isRunning()).isTrue();
+        assertFreshClientIsServed();
+    }
+
+    @Test
     void aCorruptedRingHeaderIsRepairedByTheServerAndCounted() {
         assertThat(KvsStats.read(name).ringRepairs()).isZero();
         Region hostile = Region.attach(server.path());

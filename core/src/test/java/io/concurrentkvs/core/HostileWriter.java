@@ -5,6 +5,7 @@ import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
+import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 
 /** Publishes hand-crafted (usually malformed) batches into a region's ring, as a buggy client would. */
@@ -37,6 +38,23 @@ final class HostileWriter {
         m.setMemory(slot + PAYLOAD_OFFSET, ring.slotSize() - PAYLOAD_OFFSET, (byte) 0);
         BatchFormat.putHeader(m, slot, 1, client, firstSlot, count, slot + PAYLOAD_OFFSET + payloadLength);
         BatchFormat.seal(m, slot, index, ring.slotSize());
+        ring.publish(index);
+    }
+
+    /**
+     * Publishes a well-formed batch of one request whose seal was computed for another ring index, as a
+     * producer that resumed after its slot was skipped leaves it.
+     */
+    void publishMisSealed(int client, int responseSlot) {
+        long index = claim(client);
+        Memory m = ring.memory();
+        long slot = ring.slotOffset(index);
+        long record = slot + PAYLOAD_OFFSET;
+        m.putInt(record + RECORD_OPCODE_OFFSET, Opcodes.GET);
+        m.putInt(record + RECORD_KEY_LENGTH_OFFSET, 0);
+        m.putInt(record + RECORD_VALUE_LENGTH_OFFSET, 0);
+        BatchFormat.putHeader(m, slot, 1, client, responseSlot, 1, record + MIN_RECORD_LENGTH);
+        BatchFormat.seal(m, slot, index + ring.capacity(), ring.slotSize());
         ring.publish(index);
     }
 
