@@ -78,6 +78,7 @@ public final class StoreFile implements AutoCloseable {
             channel = openChannel(path, permissions);
             FileLock lock = tryLock(channel, path);
             try {
+                requireOursOrEmpty(path, channel);
                 StoreGeometry existing = fresh ? null : existingGeometry(path, channel);
                 if (existing != null && !existing.sameSettings(wanted)) {
                     throw new KvsIncompatibleRegionException("store file " + path + " holds a store of " + existing
@@ -108,6 +109,27 @@ public final class StoreFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a file that is not a store file of ours (not empty, and no store magic), even with {@code
+     * fresh}: it may be a user's file, and reserving would overwrite it.
+     */
+    private static void requireOursOrEmpty(Path path, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        while (magic.hasRemaining()) {
+            if (channel.read(magic, magic.position()) < 0) {
+                break;
+            }
+        }
+        if (magic.hasRemaining() || magic.getLong(0) != MAGIC) {
+            throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS store file (no store"
+                    + " magic in its first 8 bytes); it is left untouched: remove it yourself or choose another path");
+        }
+    }
+
     /** A file this call created and could not finish holds nothing: it must not stay behind. */
     private static void removeIfCreated(Path path, boolean existed) {
         if (!existed) {
@@ -120,8 +142,8 @@ public final class StoreFile implements AutoCloseable {
     }
 
     private static FileChannel openChannel(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         boolean existed = Files.exists(path);
         FileChannel channel;
         try {
@@ -187,6 +209,11 @@ public final class StoreFile implements AutoCloseable {
         ByteBuffer zeros = ByteBuffer.allocateDirect(RESERVE_CHUNK);
         long position = 0;
         try {
+            // The magic first, so that a server dying mid-reserve leaves a file the next one knows is ours.
+            ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC);
+            while (magic.hasRemaining()) {
+                position += channel.write(magic, position);
+            }
             while (position < length) {
                 zeros.clear();
                 zeros.limit((int) Math.min(RESERVE_CHUNK, length - position));
@@ -276,6 +303,7 @@ public final class StoreFile implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = tryLock(channel, path);
             try {
+                requireOursOrEmpty(path, channel);
                 Files.deleteIfExists(path);
             } finally {
                 lock.release();
