@@ -281,9 +281,14 @@ public final class KvsServer implements AutoCloseable {
             lock = null;
             LOG.info("stopped serving '{}'", name);
         } else if (createdEpoch != 0) {
-            try (RegionLock held = RegionLock.acquire(path)) {
-                if (Region.peekEpoch(path) == createdEpoch) {
-                    Region.unlink(path);
+            try {
+                RegionLock held = RegionLock.acquire(path);
+                try {
+                    if (Region.peekEpoch(path) == createdEpoch) {
+                        Region.unlink(path);
+                    }
+                } finally {
+                    held.close();
                 }
             } catch (KvsRegionInUseException anotherServer) {
                 // Another server has the name now; the region is its own.
@@ -324,8 +329,13 @@ public final class KvsServer implements AutoCloseable {
     /** As {@link #destroy(String)}, for a server whose region is at the explicit {@code regionPath}. */
     public static void destroy(Path regionPath) {
         java.util.Objects.requireNonNull(regionPath, "regionPath");
-        try (RegionLock held = RegionLock.acquire(regionPath)) {
+        // Through the lock (and so through this JVM's registry of held locks): a destroy in a server's own
+        // process is refused without opening the lock file, whose close would drop the server's lock.
+        RegionLock held = RegionLock.acquire(regionPath);
+        try {
             destroyLocked(regionPath);
+        } finally {
+            held.close();
         }
     }
 

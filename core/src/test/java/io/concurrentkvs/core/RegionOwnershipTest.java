@@ -3,16 +3,15 @@ package io.concurrentkvs.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.concurrentkvs.core.internal.region.LockProcesses;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
+import io.concurrentkvs.core.internal.store.StoreFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +29,7 @@ class RegionOwnershipTest {
     private final String name = "kvs-own-" + ProcessHandle.current().pid() + "-"
             + ThreadLocalRandom.current().nextInt(1 << 30);
     private final Path path = Path.of("/dev/shm", name);
+    private final Path lockPath = Path.of("/dev/shm", name + ".lock");
 
     @TempDir
     Path dir;
@@ -83,26 +83,46 @@ class RegionOwnershipTest {
 
     @Test
     void aRegionStillBeingInitialisedByALiveOwnerIsNeverUnlinked() throws Exception {
-        // Another live owner: it holds the name's lock file and store file, and has written our magic only.
+        // Another live owner, in another process: it holds the name's lock and has written our magic only.
         byte[] header = new byte[RegionHeaderDescriptor.HEADER_LENGTH];
         ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putLong(0, RegionHeaderDescriptor.MAGIC);
         Files.write(path, header);
-        Path lockPath = Path.of("/dev/shm", name + ".lock");
-        Path storePath = Path.of("/dev/shm", name + ".store");
-        try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = lockFile.lock();
-                FileChannel store = FileChannel.open(storePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock storeHeld = store.lock();
-                KvsServer server = small(path).build()) {
-            assertThatThrownBy(server::start).isInstanceOf(KvsRegionInUseException.class);
+        LockProcesses.Holder owner = LockProcesses.startHolder(path);
+        try (KvsServer server = small(path).build()) {
+            assertThatThrownBy(server::start).isInstanceOfSatisfying(KvsRegionInUseException.class,
+                    e -> assertThat(e.pid()).isEqualTo(owner.pid()));
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
-            assertThatThrownBy(() -> KvsServer.destroy(path)).isInstanceOf(KvsRegionInUseException.class);
+            assertThatThrownBy(() -> KvsServer.destroy(path)).isInstanceOf(KvsRegionInUseException.class)
+                    .hasMessageContaining("pid " + owner.pid());
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
+            assertThat(Files.exists(StoreFile.pathFor(path))).as("no store file made without the lock").isFalse();
+            assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + owner.pid());
         } finally {
-            Files.deleteIfExists(lockPath);
-            Files.deleteIfExists(storePath);
+            owner.release();
             Files.deleteIfExists(path);
         }
+    }
+
+    @Test
+    void aSecondServerOrADestroyInTheServersOwnJvmIsRefusedAndTheServerKeepsItsLock() throws Exception {
+        long me = ProcessHandle.current().pid();
+        try (KvsServer server = small(path).build(); KvsServer second = small(path).build()) {
+            server.start();
+            assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + me);
+            assertThatThrownBy(second::start).isInstanceOfSatisfying(KvsRegionInUseException.class, e -> {
+                assertThat(e.pid()).isEqualTo(me);
+                assertThat(e.getMessage()).contains(lockPath.toString());
+            });
+            assertThatThrownBy(() -> KvsServer.destroy(name)).isInstanceOf(KvsRegionInUseException.class);
+            KvsStats.read(name); // reads the store file beside the region from the server's own process
+            // Only another process can see whether a close in this one dropped the lock.
+            assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + me);
+            try (KvsConnection conn = KvsConnection.connect(name)) {
+                AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
+                assertThat(c.set("k", "v").join()).isTrue();
+            }
+        }
+        assertThat(LockProcesses.probe(lockPath)).isEqualTo("ABSENT");
     }
 
     @Test
@@ -157,7 +177,6 @@ class RegionOwnershipTest {
 
     @Test
     void destroyIsRefusedWhileAServerHoldsTheLockAndTheLockFileGoesWithTheServer() {
-        Path lockPath = Path.of("/dev/shm", name + ".lock");
         try (KvsServer server = small(path).build()) {
             server.start();
             assertThat(Files.exists(lockPath)).isTrue();
