@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * store full fails with {@link KvsCapacityException}). The whole file is reserved at start, so a full
  * {@code /dev/shm} fails there.
  *
- * <p>{@link #start()} opens (or adopts) the store, then creates a fresh region (a new file with a new
- * epoch; a region left by a dead server is replaced, a live server's is refused with {@link
- * KvsRegionInUseException}). {@link #stop()} lets requests already in the ring finish while new ones fail
+ * <p>{@link #start()} first takes the name's lock file ({@code <region path>.lock}, an exclusive lock held
+ * until {@link #stop()}; a server holding it, in this JVM or another process, makes this one fail with
+ * {@link KvsRegionInUseException} naming its pid), then opens (or adopts) the store, then creates a fresh
+ * region (a new file with a new epoch; a region left by a dead server is replaced). A file at the region or
+ * store path that is not this library's is refused with {@link KvsIncompatibleRegionException} and never
+ * deleted. {@link #stop()} lets requests already in the ring finish while new ones fail
  * fast with {@link KvsUnavailableException}, then closes the store; the next {@link #start()} adopts it
  * again, and connected clients re-attach by themselves. {@link #close()} stops and removes the region's
  * file; the store file stays.
