@@ -93,7 +93,7 @@ class RegionOwnershipTest {
                     e -> assertThat(e.pid()).isEqualTo(owner.pid()));
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
             assertThatThrownBy(() -> KvsServer.destroy(path)).isInstanceOf(KvsRegionInUseException.class)
-                    .hasMessageContaining("pid " + owner.pid());
+                    .hasMessageContaining("live process " + owner.pid());
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
             assertThat(Files.exists(StoreFile.pathFor(path))).as("no store file made without the lock").isFalse();
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + owner.pid());

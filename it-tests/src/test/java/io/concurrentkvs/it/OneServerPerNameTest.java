@@ -147,7 +147,7 @@ class OneServerPerNameTest {
         Optional<String> refusal = loser.findLine("REFUSED");
         assertThat(refusal).as("%s's refusal", loser).isPresent();
         assertThat(refusal.get()).startsWith("REFUSED pid=" + holderPid + " ")
-                .contains("holds the lock " + lock, "pid " + holderPid);
+                .contains("live process " + holderPid + ": it holds the lock " + lock);
         assertThat(loser.awaitExit(ServerProcess.STARTUP)).isEqualTo(ServerMain.EXIT_REFUSED);
     }
 

@@ -117,7 +117,7 @@ public final class RegionLock implements AutoCloseable {
         Path key = registryKey(path);
         synchronized (REGISTRY) {
             if (!RESERVED.add(key)) {
-                throw inUse(path, Processes.currentPid(), " in this process");
+                throw inUse(path, Processes.currentPid(), " (this process)");
             }
         }
         try {
@@ -183,7 +183,7 @@ public final class RegionLock implements AutoCloseable {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException lockedInThisJvm) {
             neverClose(channel);
-            throw inUse(path, Processes.currentPid(), " in this process");
+            throw inUse(path, Processes.currentPid(), " (this process)");
         } catch (IOException e) {
             closeQuietly(channel);
             throw new KvsException("cannot lock " + path + ": " + e, e);
@@ -310,8 +310,10 @@ public final class RegionLock implements AutoCloseable {
     }
 
     private static KvsRegionInUseException inUse(Path path, long pid, String where) {
-        return new KvsRegionInUseException("store at " + path.resolveSibling(regionName(path)) + " is in use: "
-                + "another server holds the lock " + path + (pid > 0 ? " (pid " + pid + where + ")" : where), pid);
+        String store = "store at " + path.resolveSibling(regionName(path)) + " is in use";
+        String holder = pid > 0 ? " by live process " + pid + where + ": it holds the lock "
+                : ": another server holds the lock ";
+        return new KvsRegionInUseException(store + holder + path, pid);
     }
 
     private static String regionName(Path lockPath) {

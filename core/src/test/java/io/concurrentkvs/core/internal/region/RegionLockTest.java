@@ -78,7 +78,7 @@ class RegionLockTest {
                 assertThatThrownBy(() -> RegionLock.acquire(spelling)).isInstanceOfSatisfying(
                         KvsRegionInUseException.class, e -> {
                             assertThat(e.pid()).isEqualTo(myPid);
-                            assertThat(e.getMessage()).contains(name + ".lock", "this process");
+                            assertThat(e.getMessage()).contains(name + ".lock", "live process " + myPid + " (this process)");
                         });
             }
             assertThatThrownBy(() -> RegionLock.acquire(alias.resolve("r"))).isInstanceOf(KvsRegionInUseException.class);
@@ -132,7 +132,7 @@ class RegionLockTest {
             assertThatThrownBy(() -> RegionLock.acquire(region)).isInstanceOfSatisfying(KvsRegionInUseException.class,
                     e -> {
                         assertThat(e.pid()).isEqualTo(holder.pid());
-                        assertThat(e.getMessage()).contains(lockPath.toString(), "pid " + holder.pid());
+                        assertThat(e.getMessage()).contains(lockPath.toString(), "live process " + holder.pid());
                     });
             // Our refused attempt opened and closed the file: that must not have touched the other process's lock.
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + holder.pid());
