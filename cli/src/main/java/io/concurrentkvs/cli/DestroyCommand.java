@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "destroy", mixinStandardHelpOptions = true,
         description = {
             "Remove a store's shared-memory files: the store file holding its entries"
-                    + " (/dev/shm/<name>.store) and the region a stopped or dead server left (/dev/shm/<name>).",
+                    + " (/dev/shm/<name>.store), the region a stopped or dead server left (/dev/shm/<name>) and"
+                    + " the lock file a killed server left (/dev/shm/<name>.lock).",
             "Refused while a server serves the name: stop it first (Ctrl-C or SIGTERM). The entries are gone"
                     + " for good; the next server on the name starts empty."
         },

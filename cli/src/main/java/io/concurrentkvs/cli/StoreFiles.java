@@ -9,8 +9,9 @@ import java.nio.file.Path;
  *
  * @param region the region file, {@code /dev/shm/<name>}
  * @param store the store file, {@code /dev/shm/<name>.store}
+ * @param lock the lock file a running server holds, {@code /dev/shm/<name>.lock} (left only by a killed one)
  */
-record StoreFiles(Path region, Path store) {
+record StoreFiles(Path region, Path store, Path lock) {
 
     /**
      * The files of {@code name}.
@@ -21,6 +22,7 @@ record StoreFiles(Path region, Path store) {
         // A server that is built but never started touches no file; it only knows where its files go, and
         // asking it keeps this in step with the library's own naming.
         KvsServer unstarted = KvsServer.builder(name).build();
-        return new StoreFiles(unstarted.path(), unstarted.storePath());
+        Path region = unstarted.path();
+        return new StoreFiles(region, unstarted.storePath(), region.resolveSibling(region.getFileName() + ".lock"));
     }
 }

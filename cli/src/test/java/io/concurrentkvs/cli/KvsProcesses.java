@@ -79,7 +79,7 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
                 continue; // a test of a bad name: no file can exist under it
             }
             KvsServer.destroy(name);
-            for (Path file : List.of(files.region(), files.store())) {
+            for (Path file : List.of(files.region(), files.store(), files.lock())) {
                 if (Files.exists(file)) {
                     left.add(file);
                 }

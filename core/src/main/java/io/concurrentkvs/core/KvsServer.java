@@ -4,6 +4,7 @@ import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
+import io.concurrentkvs.core.internal.region.RegionLock;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import io.concurrentkvs.core.internal.region.ServerIdentity;
 import io.concurrentkvs.core.internal.server.ServerRuntime;
@@ -39,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * store full fails with {@link KvsCapacityException}). The whole file is reserved at start, so a full
  * {@code /dev/shm} fails there.
  *
- * <p>{@link #start()} opens (or adopts) the store, then creates a fresh region (a new file with a new
- * epoch; a region left by a dead server is replaced, a live server's is refused with {@link
- * KvsRegionInUseException}). {@link #stop()} lets requests already in the ring finish while new ones fail
+ * <p>{@link #start()} first takes the name's lock file ({@code <region path>.lock}, an exclusive lock held
+ * until {@link #stop()}; a server holding it, in this JVM or another process, makes this one fail with
+ * {@link KvsRegionInUseException} naming its pid), then opens (or adopts) the store, then creates a fresh
+ * region (a new file with a new epoch; a region left by a dead server is replaced). A file at the region or
+ * store path that is not this library's is refused with {@link KvsIncompatibleRegionException} and never
+ * deleted. {@link #stop()} lets requests already in the ring finish while new ones fail
  * fast with {@link KvsUnavailableException}, then closes the store; the next {@link #start()} adopts it
  * again, and connected clients re-attach by themselves. {@link #close()} stops and removes the region's
  * file; the store file stays.
@@ -87,6 +91,8 @@ public final class KvsServer implements AutoCloseable {
     private final boolean fresh;
 
     private ServerRuntime runtime;
+    /** Held from start() to stop(): only its holder creates or unlinks the region and the store file. */
+    private RegionLock lock;
     private StoreFile storeFile;
     private volatile SharedStore store;
     /** Entries when the store was last closed, for {@link #storageSize()} while stopped. */
@@ -148,8 +154,14 @@ public final class KvsServer implements AutoCloseable {
         if (runtime != null) {
             return false;
         }
-        removeDeadRegion();
-        openStore();
+        RegionLock held = RegionLock.acquire(path);
+        try {
+            removeDeadRegion();
+            openStore();
+        } catch (RuntimeException | Error e) {
+            held.close();
+            throw e;
+        }
         try {
             long now = System.currentTimeMillis();
             ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
@@ -159,9 +171,11 @@ public final class KvsServer implements AutoCloseable {
                     "kvs-" + name, this::stopAfterFailure);
             started.start();
             runtime = started;
+            lock = held;
             createdEpoch = identity.epoch();
         } catch (RuntimeException | Error e) {
             closeStore();
+            held.close();
             throw e;
         }
         LOG.info("serving '{}' at {} with {} workers, idle strategy {}; {} entries", name, path, workers, idleStrategy,
@@ -206,22 +220,30 @@ public final class KvsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Under the lock: removes the region a dead or stopped server left, or one of ours it died creating. A
+     * file that is not a region of ours is never deleted: it may be a user's file at an explicit path.
+     */
     private void removeDeadRegion() {
         Region existing;
         try {
             existing = Region.attach(path);
         } catch (KvsUnavailableException | KvsIncompatibleRegionException e) {
-            // Missing, half-initialised by a dead server, or not ours at all: replace it below.
-            if (path.toFile().exists()) {
-                LOG.warn("replacing unusable file at {}: {}", path, e.getMessage());
+            if (!Region.isOursOrEmpty(path)) {
+                throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS region ("
+                        + e.getMessage() + "); it is left untouched: remove it yourself or choose another path");
+            }
+            if (java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                LOG.warn("replacing region {} a dead server left unfinished or unusable: {}", path, e.getMessage());
                 Region.unlink(path);
             }
             return;
         }
         int state = existing.state();
         long pid = existing.serverPid();
-        if (state != RegionHeaderDescriptor.STATE_STOPPED
+        if (state != RegionHeaderDescriptor.STATE_STOPPED && pid != Processes.currentPid()
                 && Processes.isAlive(pid, existing.serverProcessStartMillis())) {
+            // We hold the lock, so this is a server of a version without one: still never take its name.
             throw new KvsRegionInUseException("store '" + name + "' at " + path + " is served by live process "
                     + pid + " (state " + RegionHeaderDescriptor.stateName(state) + ")", pid);
         }
@@ -241,6 +263,8 @@ public final class KvsServer implements AutoCloseable {
         runtime.stop();
         runtime = null;
         closeStore();
+        lock.close();
+        lock = null;
         LOG.info("stopped serving '{}'", name);
     }
 
@@ -267,11 +291,30 @@ public final class KvsServer implements AutoCloseable {
         if (closed) {
             return;
         }
-        stop();
-        closed = true;
-        if (createdEpoch != 0 && Region.peekEpoch(path) == createdEpoch) {
+        if (runtime != null) {
+            runtime.stop();
+            runtime = null;
+            closeStore();
+            // Still under the lock: no other server can have replaced the region yet.
             Region.unlink(path);
+            lock.close();
+            lock = null;
+            LOG.info("stopped serving '{}'", name);
+        } else if (createdEpoch != 0) {
+            try {
+                RegionLock held = RegionLock.acquire(path);
+                try {
+                    if (Region.peekEpoch(path) == createdEpoch) {
+                        Region.unlink(path);
+                    }
+                } finally {
+                    held.close();
+                }
+            } catch (KvsRegionInUseException anotherServer) {
+                // Another server has the name now; the region is its own.
+            }
         }
+        closed = true;
     }
 
     public synchronized boolean isRunning() {
@@ -306,6 +349,17 @@ public final class KvsServer implements AutoCloseable {
     /** As {@link #destroy(String)}, for a server whose region is at the explicit {@code regionPath}. */
     public static void destroy(Path regionPath) {
         java.util.Objects.requireNonNull(regionPath, "regionPath");
+        // Through the lock (and so through this JVM's registry of held locks): a destroy in a server's own
+        // process is refused without opening the lock file, whose close would drop the server's lock.
+        RegionLock held = RegionLock.acquire(regionPath);
+        try {
+            destroyLocked(regionPath);
+        } finally {
+            held.close();
+        }
+    }
+
+    private static void destroyLocked(Path regionPath) {
         Region region = null;
         try {
             region = Region.readHeader(regionPath);
@@ -319,7 +373,7 @@ public final class KvsServer implements AutoCloseable {
                     region.serverPid());
         }
         StoreFile.delete(StoreFile.pathFor(regionPath));
-        if (region != null) {
+        if (region != null || Region.isOursOrEmpty(regionPath)) {
             Region.unlink(regionPath);
         }
     }

@@ -3,6 +3,7 @@ package io.concurrentkvs.it;
 import static org.awaitility.Awaitility.await;
 
 import io.concurrentkvs.core.KvsServer;
+import io.concurrentkvs.core.internal.region.RegionLock;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import io.concurrentkvs.core.internal.store.StoreFile;
 import java.io.File;
@@ -99,7 +100,7 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
         }
         for (String name : stores) {
             Path region = RegionPaths.defaultPath(name);
-            for (Path file : List.of(region, StoreFile.pathFor(region))) {
+            for (Path file : List.of(region, StoreFile.pathFor(region), RegionLock.pathFor(region))) {
                 if (Files.exists(file)) {
                     left.add(file.toString());
                 }

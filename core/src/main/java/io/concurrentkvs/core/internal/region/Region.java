@@ -99,7 +99,10 @@ public final class Region {
         }
         Region region = new Region(path, geometry, memory, true);
         try {
-            memory.setMemory(0, length, (byte) 0);
+            // The magic first (the new file is zeros already; the fill pre-touches the pages): a server that
+            // dies while it fills leaves a file the next one recognises as ours and may replace.
+            memory.putLong(MAGIC_OFFSET, MAGIC);
+            memory.setMemory(8, length - 8, (byte) 0);
         } catch (InternalError e) {
             throw new KvsException("cannot allocate " + length + " bytes for region " + path
                     + " (is the shared-memory file system full?)", e);
@@ -397,6 +400,35 @@ public final class Region {
             return 0;
         }
         return header.getLong(EPOCH_OFFSET);
+    }
+
+    /**
+     * True if there is no file at {@code path}, or it is empty, or it starts with this library's region magic:
+     * only such a file may be replaced or removed. Symbolic links are not followed (a link is not ours).
+     */
+    public static boolean isOursOrEmpty(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (!Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (channel.size() == 0) {
+                return true;
+            }
+            while (magic.hasRemaining()) {
+                if (channel.read(magic, magic.position()) < 0) {
+                    return false;
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+        return magic.getLong(0) == MAGIC;
     }
 
     /** Removes the region's file; existing mappings stay valid until unmapped. */

@@ -4,7 +4,6 @@ import static io.concurrentkvs.core.internal.store.StoreLayout.*;
 
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsIncompatibleRegionException;
-import io.concurrentkvs.core.KvsRegionInUseException;
 import io.concurrentkvs.core.internal.memory.HeapMemory;
 import io.concurrentkvs.core.internal.memory.MappedFiles;
 import io.concurrentkvs.core.internal.memory.Memory;
@@ -12,9 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,14 +20,15 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The store's file beside the region ({@code /dev/shm/<name>.store}), mapped and locked for as long as one
- * server uses it. The exclusive file lock is what makes the server the only writer: the kernel drops it
- * when the process dies, however it dies, so a dead server never keeps the next one out.
+ * The store's file beside the region ({@code /dev/shm/<name>.store}), mapped for as long as one server uses
+ * it. Only the holder of the name's {@link io.concurrentkvs.core.internal.region.RegionLock} may open, create
+ * or delete it: that lock is what makes the server the only writer. The file takes no lock of its own: a
+ * POSIX record lock is dropped when any descriptor of the file in the process is closed (a {@code KvsStats}
+ * read in the server's JVM would do it), so it would be a guard that silently goes away.
  *
  * <p>A new file is reserved in full when created (written with zeros through the channel, so a full
  * {@code /dev/shm} fails here with a clear message and never later as a {@code SIGBUS}). An existing file
@@ -43,17 +42,15 @@ public final class StoreFile implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
-    private final FileLock lock;
     private final List<MappedFiles.Mapping> mappings;
     private final StoreMemory memory;
     private final boolean blank;
     private boolean closed;
 
-    private StoreFile(Path path, FileChannel channel, FileLock lock, List<MappedFiles.Mapping> mappings,
-            StoreMemory memory, boolean blank) {
+    private StoreFile(Path path, FileChannel channel, List<MappedFiles.Mapping> mappings, StoreMemory memory,
+            boolean blank) {
         this.path = path;
         this.channel = channel;
-        this.lock = lock;
         this.mappings = mappings;
         this.memory = memory;
         this.blank = blank;
@@ -65,46 +62,66 @@ public final class StoreFile implements AutoCloseable {
     }
 
     /**
-     * Opens the store at {@code path}, creating (or, with {@code fresh}, recreating) it blank.
+     * Opens the store at {@code path}, creating (or, with {@code fresh}, recreating) it blank. The caller must
+     * hold the name's region lock.
      *
-     * @throws KvsRegionInUseException if another server holds the file
+     * @throws KvsIncompatibleRegionException if the file is not empty and not a store file of ours (it is left
+     *     untouched)
      * @throws KvsIncompatibleRegionException if the file holds a store this server cannot adopt
      * @throws KvsException if the file cannot be created, reserved or mapped
      */
     public static StoreFile open(Path path, StoreGeometry wanted, boolean fresh, Set<PosixFilePermission> permissions) {
         FileChannel channel = null;
-        boolean existed = Files.exists(path);
+        boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
         try {
             channel = openChannel(path, permissions);
-            FileLock lock = tryLock(channel, path);
-            try {
-                StoreGeometry existing = fresh ? null : existingGeometry(path, channel);
-                if (existing != null && !existing.sameSettings(wanted)) {
-                    throw new KvsIncompatibleRegionException("store file " + path + " holds a store of " + existing
-                            + "; this server asks for " + wanted + ". Start it with the settings the store was made "
-                            + "with, or with fresh(true) to discard the data, or remove it with KvsServer.destroy");
-                }
-                boolean blank = existing == null;
-                if (blank) {
-                    reserve(path, channel, wanted.fileLength());
-                }
-                List<MappedFiles.Mapping> mappings = new ArrayList<>();
-                StoreMemory memory = map(channel, wanted, mappings);
-                return new StoreFile(path, channel, lock, mappings, memory, blank);
-            } catch (RuntimeException | IOException e) {
-                lock.release();
-                throw e;
+            requireOursOrEmpty(path, channel);
+            StoreGeometry existing = fresh ? null : existingGeometry(path, channel);
+            if (existing != null && !existing.sameSettings(wanted)) {
+                throw new KvsIncompatibleRegionException("store file " + path + " holds a store of " + existing
+                        + "; this server asks for " + wanted + ". Start it with the settings the store was made "
+                        + "with, or with fresh(true) to discard the data, or remove it with KvsServer.destroy");
             }
+            boolean blank = existing == null;
+            if (blank) {
+                reserve(path, channel, wanted.fileLength());
+            }
+            List<MappedFiles.Mapping> mappings = new ArrayList<>();
+            StoreMemory memory = map(channel, wanted, mappings);
+            return new StoreFile(path, channel, mappings, memory, blank);
         } catch (IOException e) {
             closeQuietly(channel);
             removeIfCreated(path, existed);
+            if (existed && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS store file (not"
+                        + " a regular file); it is left untouched: remove it yourself or choose another path");
+            }
             throw new KvsException("cannot open store file " + path + ": " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
-            if (!(e instanceof KvsRegionInUseException)) {
-                removeIfCreated(path, existed);
-            }
+            removeIfCreated(path, existed);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a file that is not a store file of ours (not empty, and no store magic), even with {@code
+     * fresh}: it may be a user's file, and reserving would overwrite it.
+     */
+    private static void requireOursOrEmpty(Path path, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        while (magic.hasRemaining()) {
+            if (channel.read(magic, magic.position()) < 0) {
+                break;
+            }
+        }
+        if (magic.hasRemaining() || magic.getLong(0) != MAGIC) {
+            throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS store file (no store"
+                    + " magic in its first 8 bytes); it is left untouched: remove it yourself or choose another path");
         }
     }
 
@@ -120,9 +137,9 @@ public final class StoreFile implements AutoCloseable {
     }
 
     private static FileChannel openChannel(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        boolean existed = Files.exists(path);
+        Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
         FileChannel channel;
         try {
             FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(permissions);
@@ -134,21 +151,6 @@ public final class StoreFile implements AutoCloseable {
             channel = FileChannel.open(path, options);
         }
         return channel;
-    }
-
-    private static FileLock tryLock(FileChannel channel, Path path) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            long pid = channel.size() >= HEADER_LENGTH ? readHeaderBytes(channel).getLong(OWNER_PID_OFFSET) : 0;
-            throw new KvsRegionInUseException("store file " + path + " is in use by a live server"
-                    + (pid > 0 ? " (pid " + pid + ")" : ""), pid);
-        }
-        return lock;
     }
 
     /** The geometry of a complete store in the file, or null if the file holds none (empty or never finished). */
@@ -187,6 +189,11 @@ public final class StoreFile implements AutoCloseable {
         ByteBuffer zeros = ByteBuffer.allocateDirect(RESERVE_CHUNK);
         long position = 0;
         try {
+            // The magic first, so that a server dying mid-reserve leaves a file the next one knows is ours.
+            ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC);
+            while (magic.hasRemaining()) {
+                position += channel.write(magic, position);
+            }
             while (position < length) {
                 zeros.clear();
                 zeros.limit((int) Math.min(RESERVE_CHUNK, length - position));
@@ -241,7 +248,7 @@ public final class StoreFile implements AutoCloseable {
         return memory;
     }
 
-    /** Records {@code pid} as the server that holds the file, for the message a second server gets. */
+    /** Records {@code pid} as the server that holds the file (for {@code kvs stats} and post-mortems). */
     public void recordOwner(long pid) {
         memory.meta().putLongVolatile(OWNER_PID_OFFSET, pid);
     }
@@ -251,7 +258,7 @@ public final class StoreFile implements AutoCloseable {
         return blank;
     }
 
-    /** Unmaps the file and releases its lock. Idempotent. */
+    /** Unmaps and closes the file. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -259,30 +266,27 @@ public final class StoreFile implements AutoCloseable {
         }
         closed = true;
         mappings.forEach(MappedFiles.Mapping::unmap);
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // Closing the channel releases it too.
-        }
         closeQuietly(channel);
     }
 
     /**
-     * Removes the store file at {@code path} if no server holds it; does nothing if there is none.
+     * Removes the store file at {@code path}; does nothing if there is none. The caller must hold the name's
+     * region lock (so no server uses the file).
      *
-     * @throws KvsRegionInUseException if a server holds it
+     * @throws KvsIncompatibleRegionException if the file is not empty and not a store file of ours (it is left
+     *     untouched)
      */
     public static void delete(Path path) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = tryLock(channel, path);
-            try {
-                Files.deleteIfExists(path);
-            } finally {
-                lock.release();
-            }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            requireOursOrEmpty(path, channel);
+            Files.deleteIfExists(path);
         } catch (NoSuchFileException gone) {
             // Nothing to remove.
         } catch (IOException e) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS store file (not"
+                        + " a regular file); it is left untouched: remove it yourself");
+            }
             throw new KvsException("cannot remove store file " + path + ": " + e, e);
         }
     }
