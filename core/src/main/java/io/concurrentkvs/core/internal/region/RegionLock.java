@@ -28,6 +28,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The exclusive lock a server holds on {@code <region path>.lock} from {@code start()} to {@code stop()}: only
@@ -63,6 +65,9 @@ import java.util.Set;
  */
 public final class RegionLock implements AutoCloseable {
     private static final int ATTEMPTS = 100;
+    /** How long a refused locker waits for the holder's record to name a live process. */
+    private static final long HOLDER_RECORD_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long HOLDER_RECORD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final SecureRandom TOKENS = new SecureRandom();
     private static final Set<OpenOption> OPEN_OPTIONS = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -189,7 +194,7 @@ public final class RegionLock implements AutoCloseable {
             throw new KvsException("cannot lock " + path + ": " + e, e);
         }
         if (lock == null) {
-            Record record = readRecordQuietly(channel);
+            Record record = awaitHolderRecord(channel);
             closeQuietly(channel); // no holder in this JVM has this file locked: the JDK would have said so
             throw inUse(path, record != null ? record.pid : 0, "");
         }
@@ -299,6 +304,24 @@ public final class RegionLock implements AutoCloseable {
             channel.write(bytes, bytes.position());
         }
         channel.force(false);
+    }
+
+    /**
+     * The record of the process that holds the lock, for the refusal's message. The holder writes it just
+     * after it locks, so a refused locker can read the file before that: empty, or still holding the record
+     * of a dead previous holder. Waits a moment (bounded) for a live process's record.
+     */
+    private static Record awaitHolderRecord(FileChannel channel) {
+        long deadline = System.nanoTime() + HOLDER_RECORD_WAIT_NANOS;
+        while (true) {
+            Record record = readRecordQuietly(channel);
+            boolean live = record != null && record.pid > 0
+                    && ProcessHandle.of(record.pid).map(ProcessHandle::isAlive).orElse(false);
+            if (live || System.nanoTime() - deadline >= 0) {
+                return record;
+            }
+            LockSupport.parkNanos(HOLDER_RECORD_POLL_NANOS);
+        }
     }
 
     private static Record readRecordQuietly(FileChannel channel) {
