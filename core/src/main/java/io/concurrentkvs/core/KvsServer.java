@@ -155,9 +155,23 @@ public final class KvsServer implements AutoCloseable {
             ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
                     ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, storeGeometry.stripes());
             Region region = Region.create(path, geometry, permissions, identity);
-            ServerRuntime started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
-                    "kvs-" + name, this::stopAfterFailure);
-            started.start();
+            ServerRuntime started;
+            try {
+                started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
+                        "kvs-" + name, this::stopAfterFailure);
+            } catch (RuntimeException | Error e) {
+                // No thread of the run exists yet: nothing but this one can touch the mapping.
+                region.unmap();
+                throw e;
+            }
+            try {
+                started.start();
+            } catch (RuntimeException | Error e) {
+                // Some threads may have started (e.g. the next thread could not be created): join them first.
+                started.stop();
+                region.unmap();
+                throw e;
+            }
             runtime = started;
             createdEpoch = identity.epoch();
         } catch (RuntimeException | Error e) {
@@ -218,10 +232,18 @@ public final class KvsServer implements AutoCloseable {
             }
             return;
         }
-        int state = existing.state();
-        long pid = existing.serverPid();
-        if (state != RegionHeaderDescriptor.STATE_STOPPED
-                && Processes.isAlive(pid, existing.serverProcessStartMillis())) {
+        int state;
+        long pid;
+        long processStart;
+        try {
+            state = existing.state();
+            pid = existing.serverPid();
+            processStart = existing.serverProcessStartMillis();
+        } finally {
+            // Mapped only to read these: a leftover mapping would pin the file after the unlink below.
+            existing.unmap();
+        }
+        if (state != RegionHeaderDescriptor.STATE_STOPPED && Processes.isAlive(pid, processStart)) {
             throw new KvsRegionInUseException("store '" + name + "' at " + path + " is served by live process "
                     + pid + " (state " + RegionHeaderDescriptor.stateName(state) + ")", pid);
         }
@@ -238,8 +260,12 @@ public final class KvsServer implements AutoCloseable {
         if (runtime == null) {
             return;
         }
-        runtime.stop();
+        ServerRuntime stopped = runtime;
+        stopped.stop();
         runtime = null;
+        // Its threads are joined: nothing in this process touches the region any more. Clients map it
+        // themselves; the file stays, marked STOPPED, until a new start or close() removes it.
+        stopped.region().unmap();
         closeStore();
         LOG.info("stopped serving '{}'", name);
     }
