@@ -254,7 +254,9 @@ public final class KvsServer implements AutoCloseable {
 
     /**
      * Stops serving: requests already in the ring are answered, new requests fail fast with
-     * {@link KvsUnavailableException}. Returns when the workers have finished. Does nothing if not running.
+     * {@link KvsUnavailableException}. Returns when the workers have finished, with this process's mapping of
+     * the region released (the file stays, marked STOPPED, until the next start or {@link #close}). Does
+     * nothing if not running.
      */
     public synchronized void stop() {
         if (runtime == null) {

@@ -343,7 +343,10 @@ public final class ClientEngine implements AutoCloseable {
         closed = true;
     }
 
-    /** Fails pending requests, releases the client entry and stops the poller. Idempotent. */
+    /**
+     * Fails pending requests, releases the client entry and stops the poller, which unmaps the region before
+     * it ends (see {@link Poller}). Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
