@@ -139,10 +139,7 @@ final class Poller implements Runnable {
             engine.releaseDrive();
         }
         // Completed outside the token: a slow callback holds up only this thread, never a sender.
-        for (int i = 0; i < answered.size(); i++) {
-            answered.get(i).complete(engine.completionExecutor());
-        }
-        answered.clear();
+        completeAnswered();
         if (work > 0 || !engine.handoff.isEmpty()) {
             idleIdler.reset();
             dueIdler.reset();
@@ -153,6 +150,13 @@ final class Poller implements Runnable {
             dueIdler.reset();
             idle();
         }
+    }
+
+    private void completeAnswered() {
+        for (int i = 0; i < answered.size(); i++) {
+            answered.get(i).complete(engine.completionExecutor());
+        }
+        answered.clear();
     }
 
     /** One pass with the drive token held. */
@@ -291,6 +295,7 @@ final class Poller implements Runnable {
         }
         Region region = null;
         boolean fresh = false;
+        boolean adopted = false;
         try {
             MappingGuard guard;
             if (lastGuard != null) {
@@ -309,13 +314,15 @@ final class Poller implements Runnable {
             Session s = Session.open(region, guard);
             adopt(s, now);
             engine.session = s;
+            adopted = true;
             LOG.info("connection to '{}' re-attached to server pid {}", engine.name, region.serverPid());
         } catch (RuntimeException e) {
-            if (fresh) {
+            LOG.debug("re-attach to '{}' not possible yet: {}", engine.name, e.getMessage());
+        } finally {
+            if (fresh && !adopted) {
                 // Never published: no other thread has seen this mapping.
                 region.unmap();
             }
-            LOG.debug("re-attach to '{}' not possible yet: {}", engine.name, e.getMessage());
         }
     }
 
@@ -325,6 +332,17 @@ final class Poller implements Runnable {
      * @return the retired guard, or null if there was none
      */
     private MappingGuard retireLast() {
+        if (!answered.isEmpty()) {
+            // Left over by a pass that failed between collecting and completing: they read their answers
+            // from the mapping, so they go first (normally the list is empty here).
+            try {
+                completeAnswered();
+            } catch (RuntimeException | Error e) {
+                // Whatever failed them, no one may read the mapping after this; their futures are failed.
+                LOG.warn("connection to '{}': answers left from a failed pass cannot be read", engine.name, e);
+                answered.clear();
+            }
+        }
         MappingGuard guard = lastGuard;
         lastGuard = null;
         if (guard != null) {
