@@ -16,6 +16,11 @@ import java.util.Objects;
  * re-attaches by itself when a server starts again on the same name. {@link #close()} fails pending
  * requests and frees the client entry.
  *
+ * <p>Memory: a connection maps the region of the server it is attached to, once; it unmaps the region of
+ * a server that was replaced (or whose file was removed) when it moves on, and its last mapping on
+ * {@link #close()}, so neither connect/close cycles nor server restarts pile up mappings or keep
+ * removed files in {@code /dev/shm}.
+ *
  * <p>Thread safety: thread-safe; share one connection per process.
  */
 public final class KvsConnection implements AutoCloseable {
@@ -87,7 +92,7 @@ public final class KvsConnection implements AutoCloseable {
         return engine;
     }
 
-    /** Fails pending requests, frees this client's entry and stops the poller. Idempotent. */
+    /** Fails pending requests, frees this client's entry, stops the poller and unmaps the region. Idempotent. */
     @Override
     public void close() {
         engine.close();

@@ -167,9 +167,23 @@ public final class KvsServer implements AutoCloseable {
             ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
                     ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, storeGeometry.stripes());
             Region region = Region.create(path, geometry, permissions, identity);
-            ServerRuntime started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
-                    "kvs-" + name, this::stopAfterFailure);
-            started.start();
+            ServerRuntime started;
+            try {
+                started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
+                        "kvs-" + name, this::stopAfterFailure);
+            } catch (RuntimeException | Error e) {
+                // No thread of the run exists yet: nothing but this one can touch the mapping.
+                region.unmap();
+                throw e;
+            }
+            try {
+                started.start();
+            } catch (RuntimeException | Error e) {
+                // Some threads may have started (e.g. the next thread could not be created): join them first.
+                started.stop();
+                region.unmap();
+                throw e;
+            }
             runtime = started;
             lock = held;
             createdEpoch = identity.epoch();
@@ -239,10 +253,19 @@ public final class KvsServer implements AutoCloseable {
             }
             return;
         }
-        int state = existing.state();
-        long pid = existing.serverPid();
+        int state;
+        long pid;
+        long processStart;
+        try {
+            state = existing.state();
+            pid = existing.serverPid();
+            processStart = existing.serverProcessStartMillis();
+        } finally {
+            // Mapped only to read these: a leftover mapping would pin the file after the unlink below.
+            existing.unmap();
+        }
         if (state != RegionHeaderDescriptor.STATE_STOPPED && pid != Processes.currentPid()
-                && Processes.isAlive(pid, existing.serverProcessStartMillis())) {
+                && Processes.isAlive(pid, processStart)) {
             // We hold the lock, so this is a server of a version without one: still never take its name.
             throw new KvsRegionInUseException("store '" + name + "' at " + path + " is served by live process "
                     + pid + " (state " + RegionHeaderDescriptor.stateName(state) + ")", pid);
@@ -254,14 +277,20 @@ public final class KvsServer implements AutoCloseable {
 
     /**
      * Stops serving: requests already in the ring are answered, new requests fail fast with
-     * {@link KvsUnavailableException}. Returns when the workers have finished. Does nothing if not running.
+     * {@link KvsUnavailableException}. Returns when the workers have finished, with this process's mapping of
+     * the region released (the file stays, marked STOPPED, until the next start or {@link #close}). Does
+     * nothing if not running.
      */
     public synchronized void stop() {
         if (runtime == null) {
             return;
         }
-        runtime.stop();
+        ServerRuntime stopped = runtime;
+        stopped.stop();
         runtime = null;
+        // Its threads are joined: nothing in this process touches the region any more. Clients map it
+        // themselves; the file stays, marked STOPPED, until a new start or close() removes it.
+        stopped.region().unmap();
         closeStore();
         lock.close();
         lock = null;

@@ -23,11 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * The CAS out of IN_FLIGHT gives one thread the right to read the run: the poller, which completes
  * answered batches; or a thread waiting on the future of a batch's only request
- * ({@link #tryCompleteAlone}). A RETIRED batch's run may be reused; only the {@link Dispatcher} that
+ * ({@link #tryTakeAlone}). A RETIRED batch's run may be reused; only the {@link Dispatcher} that
  * owns the run does that. Each request is completed through its own future, so a request that timed out
  * or was cancelled meanwhile simply ignores its answer.
+ *
+ * <p>A waiting thread holds no drive token: it reads the run only inside its session's {@link #guard}
+ * (see {@link MappingGuard}), and completes the request only after leaving it, so that no application
+ * callback runs while the mapping is pinned. The poller needs no guard: it retires a mapping only once it
+ * has completed every batch it took from it.
  */
-final class Batch {
+final class Batch implements ResponseSlots.AnswerSink {
     static final int IN_FLIGHT = 0;
     static final int COMPLETING = 1;
     static final int DRAINING = 2;
@@ -48,6 +53,8 @@ final class Batch {
     final int count;
     final RequestFuture<?>[] requests;
     private final ResponseSlots responses;
+    /** Guards the mapping of {@link #responses} for a waiting thread ({@link #tryTakeAlone}). */
+    final MappingGuard guard;
     private final int client;
     /** The dispatcher's count of slots held by batches not yet retired; this batch leaves it on retiring. */
     private final AtomicInteger activeSlots;
@@ -65,13 +72,22 @@ final class Batch {
     /** When a DRAINING batch is given up on; written and read by the poller only. */
     long drainDeadlineNanos;
 
-    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses, int client,
-            AtomicInteger activeSlots) {
+    /**
+     * The answer a waiting thread took ({@link #tryTakeAlone}) and completes with once out of the guard
+     * ({@link #completeTaken}); written and read by that thread only.
+     */
+    private boolean takenReadable;
+    private int takenStatus;
+    private byte[] takenValue;
+
+    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses,
+            MappingGuard guard, int client, AtomicInteger activeSlots) {
         this.id = id;
         this.firstSlot = firstSlot;
         this.count = count;
         this.requests = requests;
         this.responses = responses;
+        this.guard = guard;
         this.client = client;
         this.activeSlots = activeSlots;
     }
@@ -105,17 +121,36 @@ final class Batch {
     }
 
     /**
-     * Completes a batch of one request whose answer has landed, on the thread waiting for that request.
+     * Takes the answer of a batch of one request once it has landed, on the thread waiting for that
+     * request, which holds {@link #guard} (entered successfully) around this call. The run is free again
+     * on return; the thread then leaves the guard and calls {@link #completeTaken}.
      *
-     * @return true if this thread completed it
+     * @return true if this thread took the answer
      */
-    boolean tryCompleteAlone() {
+    boolean tryTakeAlone() {
         if (count != 1 || state != IN_FLIGHT || !answered() || !STATE.compareAndSet(this, IN_FLIGHT, COMPLETING)) {
             return false;
         }
-        deliver(null);
+        takenReadable = responses.readAnswers(client, firstSlot, id, 1, this);
         retire();
         return true;
+    }
+
+    /** Receives the answer {@link #tryTakeAlone} reads (a copy: it needs no mapping afterwards). */
+    @Override
+    public void accept(int position, int status, byte[] value) {
+        takenStatus = status;
+        takenValue = value;
+    }
+
+    /** Completes the request with the answer {@link #tryTakeAlone} took; touches no shared memory. */
+    void completeTaken() {
+        if (!takenReadable) {
+            failCorrupt();
+            return;
+        }
+        requests[0].completeFrom(takenStatus, takenValue);
+        takenValue = null;
     }
 
     /**

@@ -31,6 +31,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * them together in its next pass. Futures complete on the poller thread (or the configured completion
  * executor), or on a thread waiting in a future's own {@code get}/{@code join}.
  *
+ * <p><b>Mappings.</b> Each connection maps each server's region once, and unmaps it deterministically when
+ * it is done with it (a closed connection, a server replaced by a new one): see {@link MappingGuard} for
+ * how the threads that read the region without the drive token are kept off a mapping being unmapped.
+ *
  * <p>Field owners: {@link #session} and {@link #downReason} are written by the poller while it holds the
  * token; {@link #closed} by {@link #close}; {@link #waiting} is incremented by callers and decremented by
  * the token holder; {@link #pollerParking} and {@link #cancellations} are set by the poller and cleared
@@ -98,10 +102,22 @@ public final class ClientEngine implements AutoCloseable {
      */
     public static ClientEngine connect(String name, Path path, ConnectionOptions options) {
         Region region = attachWaitingForReady(path, options.connectTimeout().toNanos());
-        requireLiveServer(name, region);
-        ClientEngine engine = new ClientEngine(name, path, options, Session.open(region));
+        ClientEngine engine;
+        try {
+            requireLiveServer(name, region);
+            engine = new ClientEngine(name, path, options, Session.open(region, guardFor(region)));
+        } catch (RuntimeException | Error e) {
+            // No other thread has seen the mapping.
+            region.unmap();
+            throw e;
+        }
         engine.pollerThread.start();
         return engine;
+    }
+
+    /** The guard of a mapping this connection just made, which unmaps {@code region} once released. */
+    static MappingGuard guardFor(Region region) {
+        return new MappingGuard(region::unmap);
     }
 
     private static Region attachWaitingForReady(Path path, long timeoutNanos) {
@@ -151,7 +167,14 @@ public final class ClientEngine implements AutoCloseable {
 
     public boolean isConnected() {
         Session s = session;
-        return !closed && s != null && s.region.state() == RegionHeaderDescriptor.STATE_RUNNING;
+        if (closed || s == null || !s.guard.enter()) {
+            return false;
+        }
+        try {
+            return s.region.state() == RegionHeaderDescriptor.STATE_RUNNING;
+        } finally {
+            s.guard.exit();
+        }
     }
 
     public String name() {
@@ -195,7 +218,20 @@ public final class ClientEngine implements AutoCloseable {
             f.completeExceptionally(new KvsUnavailableException(downReason));
             return f;
         }
-        int state = s.region.state();
+        // Without the drive token: the poller may have abandoned s (and retired its mapping) since we read it.
+        MappingGuard guard = s.guard;
+        if (!guard.enter()) {
+            String reason = closed ? closedMessage() : downReason;
+            f.completeExceptionally(new KvsUnavailableException(reason != null ? reason
+                    : "server of '" + name + "' is gone: " + f.describe() + " not sent"));
+            return f;
+        }
+        int state;
+        try {
+            state = s.region.state();
+        } finally {
+            guard.exit();
+        }
         if (state != RegionHeaderDescriptor.STATE_RUNNING) {
             f.completeExceptionally(new KvsUnavailableException("server of '" + name + "' is "
                     + RegionHeaderDescriptor.stateName(state) + ": " + f.describe() + " not sent"));
@@ -307,7 +343,10 @@ public final class ClientEngine implements AutoCloseable {
         closed = true;
     }
 
-    /** Fails pending requests, releases the client entry and stops the poller. Idempotent. */
+    /**
+     * Fails pending requests, releases the client entry and stops the poller, which unmaps the region before
+     * it ends (see {@link Poller}). Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -43,6 +43,8 @@ import java.util.zip.CRC32C;
 final class Dispatcher {
     private final RequestRing ring;
     private final ResponseSlots responses;
+    /** The mapping's guard, for the batches' waiting threads, which read their answers without the token. */
+    private final MappingGuard guard;
     private final int client;
     private final long generation;
     private final int slots;
@@ -63,9 +65,10 @@ final class Dispatcher {
      */
     private final AtomicInteger activeSlots = new AtomicInteger();
 
-    Dispatcher(RequestRing ring, ResponseSlots responses, int client, long generation) {
+    Dispatcher(RequestRing ring, ResponseSlots responses, MappingGuard guard, int client, long generation) {
         this.ring = ring;
         this.responses = responses;
+        this.guard = guard;
         this.client = client;
         this.generation = generation;
         this.slots = responses.slotsPerClient();
@@ -169,8 +172,8 @@ final class Dispatcher {
         int first = head;
         head += count;
         activeSlots.addAndGet(count);
-        Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, client,
-                activeSlots);
+        Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, guard,
+                client, activeSlots);
         live.addLast(batch);
         return batch;
     }

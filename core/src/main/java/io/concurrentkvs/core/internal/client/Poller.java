@@ -21,6 +21,15 @@ import org.slf4j.LoggerFactory;
  * full core); while nothing is due it follows the connection's idle strategy. When the server dies,
  * stops or is replaced, it fails every pending request with {@link KvsUnavailableException} and
  * re-attaches to the next server that starts on the same name. Runs on one thread; not shareable.
+ *
+ * <p><b>Mappings.</b> The poller decides when a mapping is done with: when the region it maps can no
+ * longer be ours again (its file was removed or replaced: the epoch at the path changed) and when the
+ * connection closes. It then {@linkplain MappingGuard#retire retires} the mapping's guard, always at a
+ * point where it holds no batch of that mapping itself (between passes' completions, with no session
+ * attached); the mapping is unmapped at once, or by the last token-less reader on its way out. A paused
+ * server (same epoch) keeps its mapping, for the re-attach. What the poller needs from a retired region
+ * later (its epoch, the heartbeat when it went down, its limits) it keeps as values, never reading the
+ * memory.
  */
 final class Poller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
@@ -28,6 +37,11 @@ final class Poller implements Runnable {
     private static final long DEADLINE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long REATTACH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long LIVENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long a closing poller waits for a token-less reader to leave the mapping so that close() returns
+     * with it unmapped; after that the reader unmaps it as it leaves. Readers leave within microseconds.
+     */
+    private static final long CLOSE_UNMAP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** A run whose answers are being written is given up after this many server timeouts. */
     private static final long DRAIN_LIMIT_FACTOR = 10;
     /**
@@ -47,7 +61,13 @@ final class Poller implements Runnable {
     /** Batches taken for completion in the current pass; completed once the token is released. */
     private final List<Batch> answered = new ArrayList<>();
 
+    /**
+     * The last session adopted. Other threads read only its plain fields (limits); its region may be read
+     * only while {@link #lastGuard} is set (not retired).
+     */
     private volatile Session lastSession;
+    /** The guard of {@link #lastSession}'s mapping, or null once retired. Poller only. */
+    private MappingGuard lastGuard;
     private long lastEpoch;
     private long lastHeartbeat;
     private long lastHeartbeatChange;
@@ -71,6 +91,11 @@ final class Poller implements Runnable {
     }
 
     private void adopt(Session s, long now) {
+        if (lastGuard != null && lastGuard != s.guard) {
+            // A new mapping replaces the old one (tryReattach normally retired it already).
+            lastGuard.retire();
+        }
+        lastGuard = s.guard;
         lastSession = s;
         lastEpoch = s.epoch;
         lastHeartbeat = s.region.heartbeat();
@@ -114,10 +139,7 @@ final class Poller implements Runnable {
             engine.releaseDrive();
         }
         // Completed outside the token: a slow callback holds up only this thread, never a sender.
-        for (int i = 0; i < answered.size(); i++) {
-            answered.get(i).complete(engine.completionExecutor());
-        }
-        answered.clear();
+        completeAnswered();
         if (work > 0 || !engine.handoff.isEmpty()) {
             idleIdler.reset();
             dueIdler.reset();
@@ -128,6 +150,13 @@ final class Poller implements Runnable {
             dueIdler.reset();
             idle();
         }
+    }
+
+    private void completeAnswered() {
+        for (int i = 0; i < answered.size(); i++) {
+            answered.get(i).complete(engine.completionExecutor());
+        }
+        answered.clear();
     }
 
     /** One pass with the drive token held. */
@@ -256,28 +285,70 @@ final class Poller implements Runnable {
     private void tryReattach(long now) {
         failHandoff(engine.downReason);
         long epoch = Region.peekEpoch(engine.path);
+        if (epoch != lastEpoch) {
+            // The region we were on was removed or replaced: no server will answer us in it again. Nothing
+            // of it is held here (no session is attached, so this pass collected no batch).
+            retireLast();
+        }
         if (epoch == 0) {
             return;
         }
+        Region region = null;
+        boolean fresh = false;
+        boolean adopted = false;
         try {
-            Region region;
-            if (epoch == lastEpoch) {
+            MappingGuard guard;
+            if (lastGuard != null) {
                 // Same server: it paused (GC, SIGSTOP) or dropped us. Come back once it shows life.
                 region = lastSession.region;
+                guard = lastGuard;
                 if (region.heartbeat() == heartbeatAtDown && !lastSession.dispatcher.isExhausted()) {
                     return;
                 }
             } else {
                 region = Region.attach(engine.path);
+                fresh = true;
+                guard = ClientEngine.guardFor(region);
             }
             ClientEngine.requireLiveServer(engine.name, region);
-            Session s = Session.open(region);
+            Session s = Session.open(region, guard);
             adopt(s, now);
             engine.session = s;
+            adopted = true;
             LOG.info("connection to '{}' re-attached to server pid {}", engine.name, region.serverPid());
         } catch (RuntimeException e) {
             LOG.debug("re-attach to '{}' not possible yet: {}", engine.name, e.getMessage());
+        } finally {
+            if (fresh && !adopted) {
+                // Never published: no other thread has seen this mapping.
+                region.unmap();
+            }
         }
+    }
+
+    /**
+     * Retires the last session's mapping (see the class comment for when that is safe).
+     *
+     * @return the retired guard, or null if there was none
+     */
+    private MappingGuard retireLast() {
+        if (!answered.isEmpty()) {
+            // Left over by a pass that failed between collecting and completing: they read their answers
+            // from the mapping, so they go first (normally the list is empty here).
+            try {
+                completeAnswered();
+            } catch (RuntimeException | Error e) {
+                // Whatever failed them, no one may read the mapping after this; their futures are failed.
+                LOG.warn("connection to '{}': answers left from a failed pass cannot be read", engine.name, e);
+                answered.clear();
+            }
+        }
+        MappingGuard guard = lastGuard;
+        lastGuard = null;
+        if (guard != null) {
+            guard.retire();
+        }
+        return guard;
     }
 
     private void shutdown() {
@@ -303,6 +374,23 @@ final class Poller implements Runnable {
             failHandoff(engine.downReason);
         } finally {
             engine.releaseDrive();
+            unmapOnClose();
+        }
+    }
+
+    /**
+     * The connection is closed: its mapping goes. Waits a little for token-less readers still inside
+     * (their requests have just failed, so they leave at once), so that close() normally returns with the
+     * mapping gone; one that is slower unmaps it itself on its way out.
+     */
+    private void unmapOnClose() {
+        MappingGuard guard = retireLast();
+        if (guard == null || guard.isReleased()) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_UNMAP_WAIT_NANOS;
+        while (!guard.isReleased() && System.nanoTime() - deadline < 0) {
+            Thread.yield();
         }
     }
 }

@@ -85,12 +85,26 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         // synchronous path; a caller that waits later spins less.
         long spinDeadline = deadlineNanos - timeoutNanos + spinNanos;
         int polls = 0;
+        // Entered once for the whole spin, not per poll: this thread reads the answer without the drive
+        // token, so the mapping must stay mapped while it looks (see MappingGuard).
+        MappingGuard guard = null;
+        Batch taken = null;
         selfCompleting = true;
         try {
             while (!isDone()) {
                 Batch sent = batch;
-                if (sent != null && sent.tryCompleteAlone()) {
-                    return;
+                if (sent != null) {
+                    if (guard == null) {
+                        if (!sent.guard.enter()) {
+                            // Retired: the session was abandoned and this request failed (or is failing).
+                            break;
+                        }
+                        guard = sent.guard;
+                    }
+                    if (sent.tryTakeAlone()) {
+                        taken = sent;
+                        break;
+                    }
                 }
                 if ((++polls & 15) == 0 && System.nanoTime() - spinDeadline > 0) {
                     break;
@@ -99,6 +113,14 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
             }
         } finally {
             selfCompleting = false;
+            if (guard != null) {
+                guard.exit();
+            }
+        }
+        if (taken != null) {
+            // Out of the guard: callbacks run here may take long, or close the connection.
+            taken.completeTaken();
+            return;
         }
         if (!isDone()) {
             // Not answered while spinning: the poller completes it from now on; make sure it is awake.

@@ -12,11 +12,15 @@ import io.concurrentkvs.core.internal.region.RegionGeometry;
  * the region it sends through, and the {@link Dispatcher} that owns its in-flight state.
  *
  * <p>A session never outlives its region: when the server dies or restarts, the connection abandons the
- * session (failing what was pending) and registers a new one in the new region. Immutable apart from
- * its dispatcher, which has a single owner at a time.
+ * session (failing what was pending) and registers a new one in the new region. Successive sessions on
+ * one server (after a pause) share one mapping and its {@link #guard}. Threads without the drive token
+ * read {@link #region} only inside {@code guard.enter()}/{@code exit()}: the poller unmaps a mapping it
+ * has retired. Immutable apart from its dispatcher, which has a single owner at a time.
  */
 final class Session {
     final Region region;
+    /** Guards {@link #region}'s mapping against readers that do not hold the drive token. */
+    final MappingGuard guard;
     final ClientTable clients;
     final ClientTable.Registration registration;
     final long epoch;
@@ -24,23 +28,27 @@ final class Session {
     final int maxValueBytes;
     final Dispatcher dispatcher;
 
-    private Session(Region region, ClientTable clients, ClientTable.Registration registration, ResponseSlots responses) {
+    private Session(Region region, MappingGuard guard, ClientTable clients, ClientTable.Registration registration,
+            ResponseSlots responses) {
         RegionGeometry g = region.geometry();
         this.region = region;
+        this.guard = guard;
         this.clients = clients;
         this.registration = registration;
         this.epoch = region.epoch();
         this.maxKeyBytes = g.maxKeyBytes();
         this.maxValueBytes = g.maxValueBytes();
-        this.dispatcher = new Dispatcher(region.ring(), responses, registration.index(), registration.generation());
+        this.dispatcher = new Dispatcher(region.ring(), responses, guard, registration.index(),
+                registration.generation());
     }
 
     /**
-     * Registers this process in {@code region}'s client table.
+     * Registers this process in {@code region}'s client table. Poller (or the connecting thread, before
+     * the poller starts), with {@code guard} not retired.
      *
      * @throws KvsException if the table is full
      */
-    static Session open(Region region) {
+    static Session open(Region region, MappingGuard guard) {
         ClientTable table = region.clientTable();
         ClientTable.Registration registration =
                 table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
@@ -60,7 +68,7 @@ final class Session {
             throw new KvsException("client entry " + registration.index() + " of " + region.path()
                     + " was reclaimed while registering");
         }
-        return new Session(region, table, registration, responses);
+        return new Session(region, guard, table, registration, responses);
     }
 
     int clientIndex() {

@@ -33,16 +33,25 @@ import java.util.Set;
  * <p>The server {@linkplain #create creates} a region and {@linkplain #markReady marks it ready} by
  * writing the layout version last; clients {@linkplain #attach attach} and validate everything they
  * read before trusting it. A mapped region builds its typed views of the three sections once, from the
- * validated geometry: {@link #ring()}, {@link #clientTable()} and {@link #responseSlots()}. The mapping
- * lives as long as this object is reachable; it is never truncated while mapped (a restart creates a
- * new file). Thread safety: immutable after construction; the memory it exposes, and the views over
- * it, are shared by design (see each view's own thread-safety contract).
+ * validated geometry: {@link #ring()}, {@link #clientTable()} and {@link #responseSlots()}. The file is
+ * never truncated while mapped (a restart creates a new file).
+ *
+ * <p><b>Unmapping.</b> Whoever created or attached a region {@linkplain #unmap unmaps} it once no thread
+ * can touch it again: an access to unmapped memory crashes the JVM (SIGSEGV), it does not throw. The
+ * server unmaps its region after its threads have been joined; a connection guards the readers that do
+ * not hold its drive token ({@code MappingGuard}); a short-lived attach (taking over a dead server's
+ * name) unmaps when done. A region never unmapped is released by the garbage collector, late.
+ *
+ * <p>Thread safety: immutable after construction apart from {@link #unmap}; the memory it exposes, and
+ * the views over it, are shared by design (see each view's own thread-safety contract).
  */
 public final class Region {
 
     private final Path path;
     private final RegionGeometry geometry;
     private final Memory memory;
+    /** The mapping behind {@link #memory}; null for a header-only copy ({@link #readHeader}). */
+    private final MappedFiles.Mapping mapping;
     /** The section views; all null for a header-only copy ({@link #readHeader}). */
     private final RequestRing ring;
     private final ClientTable clientTable;
@@ -52,11 +61,12 @@ public final class Region {
      * Builds the section views over {@code memory} when it holds the whole region ({@code sections});
      * a copy of the header only has none.
      */
-    private Region(Path path, RegionGeometry geometry, Memory memory, boolean sections) {
+    private Region(Path path, RegionGeometry geometry, Memory memory, MappedFiles.Mapping mapping) {
         this.path = path;
         this.geometry = geometry;
         this.memory = memory;
-        if (sections) {
+        this.mapping = mapping;
+        if (mapping != null) {
             RegionGeometry g = geometry;
             this.ring = new RequestRing(memory.slice(g.ringOffset(), g.ringLength()), g.ringCapacity(),
                     g.ringSlotSize());
@@ -86,29 +96,39 @@ public final class Region {
     public static Region create(Path path, RegionGeometry geometry, Set<PosixFilePermission> permissions,
             ServerIdentity identity) {
         long length = geometry.regionLength();
-        Memory memory;
+        MappedFiles.Mapping mapping;
         try (FileChannel channel = openNew(path, permissions)) {
             // setPosixFilePermissions again: the creation mode is filtered by the umask.
             setPermissions(path, permissions);
-            // Never unmapped explicitly: clients may still read a replaced region; the GC releases it.
-            memory = MappedFiles.map(channel, 0, length).memory();
+            mapping = MappedFiles.map(channel, 0, length);
         } catch (FileAlreadyExistsException e) {
             throw new KvsException("cannot create region " + path + ": the file already exists", e);
         } catch (IOException | RuntimeException e) {
             throw new KvsException("cannot create region " + path + " of " + length + " bytes: " + e, e);
         }
-        Region region = new Region(path, geometry, memory, true);
+        Region region = new Region(path, geometry, mapping.memory(), mapping);
         try {
             // The magic first (the new file is zeros already; the fill pre-touches the pages): a server that
             // dies while it fills leaves a file the next one recognises as ours and may replace.
-            memory.putLong(MAGIC_OFFSET, MAGIC);
-            memory.setMemory(8, length - 8, (byte) 0);
+            region.memory.putLong(MAGIC_OFFSET, MAGIC);
+            region.memory.setMemory(8, length - 8, (byte) 0);
         } catch (InternalError e) {
+            // Nobody else has seen this mapping or (without a version word) trusted this file of ours.
+            region.unmap();
+            removeQuietly(path);
             throw new KvsException("cannot allocate " + length + " bytes for region " + path
                     + " (is the shared-memory file system full?)", e);
         }
         region.writeHeader(identity);
         return region;
+    }
+
+    private static void removeQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // The caller's exception says what went wrong; a leftover file is replaced by the next start.
+        }
     }
 
     private static FileChannel openNew(Path path, Set<PosixFilePermission> permissions) throws IOException {
@@ -172,7 +192,7 @@ public final class Region {
      * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
      */
     public static Region attach(Path path) {
-        Memory memory;
+        MappedFiles.Mapping mapping;
         long fileLength;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             fileLength = channel.size();
@@ -183,13 +203,19 @@ public final class Region {
             if (fileLength > RegionGeometry.MAX_REGION_LENGTH) {
                 throw incompatible(path, "file is " + fileLength + " bytes, larger than any region");
             }
-            memory = MappedFiles.map(channel, 0, fileLength).memory();
+            mapping = MappedFiles.map(channel, 0, fileLength);
         } catch (NoSuchFileException e) {
             throw new KvsUnavailableException("no region at " + path + ": no server has been started on this name");
         } catch (IOException e) {
             throw new KvsUnavailableException("cannot open region " + path + ": " + e, e);
         }
-        return new Region(path, validate(path, memory, fileLength), memory, true);
+        try {
+            return new Region(path, validate(path, mapping.memory(), fileLength), mapping.memory(), mapping);
+        } catch (RuntimeException | Error e) {
+            // Not returned, so no thread but this one has seen the mapping.
+            mapping.unmap();
+            throw e;
+        }
     }
 
     /**
@@ -222,7 +248,7 @@ public final class Region {
         }
         Memory header = new io.concurrentkvs.core.internal.memory.HeapMemory(HEADER_LENGTH);
         header.putBytes(0, bytes.array(), 0, HEADER_LENGTH);
-        return new Region(path, validate(path, header, fileLength), header, false);
+        return new Region(path, validate(path, header, fileLength), header, null);
     }
 
     /** Checks magic, version and geometry of a header; returns the geometry. */
@@ -291,6 +317,17 @@ public final class Region {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * Unmaps the region now (a header-only copy has nothing to unmap). The caller guarantees that no thread
+     * touches {@link #memory()}, a section view or a header accessor of this region afterwards: that would
+     * crash the JVM. Idempotent; not thread-safe (one owner decides).
+     */
+    public void unmap() {
+        if (mapping != null) {
+            mapping.unmap();
+        }
     }
 
     public RegionGeometry geometry() {

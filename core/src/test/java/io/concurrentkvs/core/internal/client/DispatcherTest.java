@@ -41,7 +41,7 @@ class DispatcherTest {
     DispatcherTest() {
         ring.initialize();
         consumer = new RingConsumer(ring, TimeUnit.SECONDS.toNanos(60), c -> true, System::nanoTime);
-        dispatcher = new Dispatcher(ring, responses, 0, 7);
+        dispatcher = new Dispatcher(ring, responses, new MappingGuard(() -> { }), 0, 7);
     }
 
     /** A batch as the server sees it. */
