@@ -285,6 +285,15 @@ public final class KvsServer implements AutoCloseable {
         if (runtime == null) {
             return;
         }
+        endRun(false);
+    }
+
+    /**
+     * Stops the run, unmaps its region and closes the store; then, if {@code unlinkRegion}, removes the
+     * region file while still holding the lock (no other server can have replaced it yet); then lets go of
+     * the lock. Only while running.
+     */
+    private void endRun(boolean unlinkRegion) {
         ServerRuntime stopped = runtime;
         stopped.stop();
         runtime = null;
@@ -292,6 +301,9 @@ public final class KvsServer implements AutoCloseable {
         // themselves; the file stays, marked STOPPED, until a new start or close() removes it.
         stopped.region().unmap();
         closeStore();
+        if (unlinkRegion) {
+            Region.unlink(path);
+        }
         lock.close();
         lock = null;
         LOG.info("stopped serving '{}'", name);
@@ -321,14 +333,7 @@ public final class KvsServer implements AutoCloseable {
             return;
         }
         if (runtime != null) {
-            runtime.stop();
-            runtime = null;
-            closeStore();
-            // Still under the lock: no other server can have replaced the region yet.
-            Region.unlink(path);
-            lock.close();
-            lock = null;
-            LOG.info("stopped serving '{}'", name);
+            endRun(true);
         } else if (createdEpoch != 0) {
             try {
                 RegionLock held = RegionLock.acquire(path);
