@@ -47,13 +47,14 @@ public final class ServerRuntime {
     private final ClientReaper reaper;
     private final RequestRing ring;
     private final HeaderGuard headerGuard;
+    private final FileIdentityWatch fileWatch;
+    private final FailureListener failureListener;
+    /** The first failure of this run, or null; set once, by the failing thread. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopRequested;
     /** The state this server means to be in; written before the header's state word. */
     private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
     private volatile boolean monitorStop;
-    private final FailureListener failureListener;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final FileIdentityWatch fileWatch;
 
     /** Told of the first failure of a run, on the failing thread; it must not wait for that thread. */
     @FunctionalInterface
@@ -105,11 +106,6 @@ public final class ServerRuntime {
 
     public Region region() {
         return region;
-    }
-
-    /** The cause of this run's failure, or null while it has not failed. */
-    public Throwable failure() {
-        return failure.get();
     }
 
     private static FileIdentityWatch watch(Region region) {
