@@ -222,10 +222,7 @@ final class Batch implements ResponseSlots.AnswerSink {
         }
         int[] statuses = new int[count];
         byte[][] values = new byte[count][];
-        boolean readable = responses.readAnswers(client, firstSlot, id, count, (i, status, value) -> {
-            statuses[i] = status;
-            values[i] = value;
-        });
+        boolean readable = responses.readAnswers(client, firstSlot, id, count, statuses, values);
         executor.execute(() -> {
             if (!readable) {
                 failCorrupt();

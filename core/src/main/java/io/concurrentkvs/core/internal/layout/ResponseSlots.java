@@ -163,6 +163,22 @@ public final class ResponseSlots {
      *     seal does not match (the run was written by more than one hand)
      */
     public boolean readAnswers(int client, int first, long batchId, int count, AnswerSink sink) {
+        int[] statuses = new int[count];
+        byte[][] values = new byte[count][];
+        if (!readAnswers(client, first, batchId, count, statuses, values)) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            sink.accept(i, statuses[i], values[i]);
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #readAnswers(int, int, long, int, AnswerSink)}, into {@code statuses[0, count)} and
+     * {@code values[0, count)}; on false their contents mean nothing.
+     */
+    public boolean readAnswers(int client, int first, long batchId, int count, int[] statuses, byte[][] values) {
         long start = runOffset(client, first);
         long end = runEnd(client, first, count);
         if (memory.getInt(start + ANSWER_COUNT_OFFSET) != count) {
@@ -173,8 +189,6 @@ public final class ResponseSlots {
         if (length < 0 || length > end - start - ANSWERS_OFFSET) {
             return false;
         }
-        int[] statuses = new int[count];
-        byte[][] values = new byte[count][];
         AnswerSeal check = new AnswerSeal();
         long at = start + ANSWERS_OFFSET;
         long limit = at + length;
@@ -194,13 +208,7 @@ public final class ResponseSlots {
             values[i] = value;
             at += answerLength(valueLength);
         }
-        if (check.finish(batchId, count, length) != seal) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            sink.accept(i, statuses[i], values[i]);
-        }
-        return true;
+        return check.finish(batchId, count, length) == seal;
     }
 
     /** Receives the answers of one run, in request order. */
