@@ -18,13 +18,17 @@ import java.util.Optional;
  *
  * <pre>
  *   I &lt;op&gt; &lt;key&gt; =&lt;value&gt;              intent, before sending
- *   A &lt;op&gt; &lt;key&gt; =&lt;value&gt; &lt;answer&gt;     acknowledged: true, false, =&lt;value&gt; or &lt;absent&gt;
+ *   A &lt;op&gt; &lt;key&gt; =&lt;value&gt; &lt;answer&gt; @&lt;ms&gt; acknowledged: true, false, =&lt;value&gt; or &lt;absent&gt;
  *   F &lt;op&gt; &lt;key&gt; =&lt;value&gt;              failed with an exception
  * </pre>
  *
- * Keys and values contain no spaces or newlines. {@link #replay} rebuilds the {@link CandidateModel}:
- * an intent with no outcome (the client died in between) counts as failed, which is exactly the
- * uncertainty a killed client leaves. A last line without its newline is ignored. Single-threaded.
+ * Keys and values contain no spaces or newlines. {@code <ms>} is the wall-clock time
+ * ({@link System#currentTimeMillis()}, comparable across the processes of one machine) at which the client
+ * took the answer from its future: never before the server acknowledged the write, so "acknowledged
+ * before T" read from the journal is true of the server too. {@link #replay} rebuilds the {@link
+ * CandidateModel}: an intent with no outcome (the client died in between) counts as failed, which is
+ * exactly the uncertainty a killed client leaves. A last line without its newline is ignored.
+ * Single-threaded.
  */
 public final class Journal implements AutoCloseable {
     private final FileOutputStream out;
@@ -44,7 +48,7 @@ public final class Journal implements AutoCloseable {
 
     public void acknowledged(Op op, String key, String value, Object answer) {
         pending.append("A ").append(op).append(' ').append(key).append(" =").append(value).append(' ')
-                .append(encodeAnswer(answer)).append('\n');
+                .append(encodeAnswer(answer)).append(" @").append(System.currentTimeMillis()).append('\n');
     }
 
     public void failed(Op op, String key, String value) {
@@ -81,6 +85,14 @@ public final class Journal implements AutoCloseable {
         return answer.toString();
     }
 
+    /** The time of an acknowledgement line; a line of an older journal, without one, counts as long ago. */
+    private static long acknowledgedAt(String[] fields) {
+        if (fields.length < 6 || !fields[5].startsWith("@")) {
+            return Long.MIN_VALUE;
+        }
+        return Long.parseLong(fields[5].substring(1));
+    }
+
     private static Object decodeAnswer(Op op, String text) {
         if (op == Op.GET) {
             return text.equals(CandidateModel.ABSENT) ? Optional.empty() : Optional.of(text.substring(1));
@@ -93,9 +105,23 @@ public final class Journal implements AutoCloseable {
 
     /** Rebuilds the model from a journal file. */
     public static Replay replay(Path path) throws IOException {
+        return replay(path, Long.MAX_VALUE);
+    }
+
+    /**
+     * Rebuilds the model as a store that may have lost every write acknowledged at or after
+     * {@code certainBeforeMillis} (wall clock) must allow: an answer taken before that time narrows the
+     * model as usual, a later one counts as failed (its write may or may not be there). Losing a suffix
+     * of the writes is what a log fsynced on a schedule allows, and every state such a loss can leave is
+     * among the candidates; a value never written never is. The {@code mismatches} are still counted
+     * against the full model: they are answers the client saw, whatever the store lost later.
+     */
+    public static Replay replay(Path path, long certainBeforeMillis) throws IOException {
         String text = Files.readString(path, StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n') + 1; // drop a torn last line
         CandidateModel model = new CandidateModel();
+        // The client's own view, to count its mismatches; equal to model while no answer is too recent.
+        CandidateModel seen = certainBeforeMillis == Long.MAX_VALUE ? model : new CandidateModel();
         Map<String, String[]> inFlight = new HashMap<>();
         long acknowledged = 0;
         long failed = 0;
@@ -113,14 +139,25 @@ public final class Journal implements AutoCloseable {
                 case "A" -> {
                     inFlight.remove(key);
                     acknowledged++;
-                    if (!model.acknowledged(op, key, value, decodeAnswer(op, f[4]))) {
+                    Object answer = decodeAnswer(op, f[4]);
+                    if (!seen.acknowledged(op, key, value, answer)) {
                         mismatches++;
+                    }
+                    if (seen != model) {
+                        if (acknowledgedAt(f) < certainBeforeMillis) {
+                            model.acknowledged(op, key, value, answer);
+                        } else {
+                            model.failed(op, key, value);
+                        }
                     }
                 }
                 case "F" -> {
                     inFlight.remove(key);
                     failed++;
                     model.failed(op, key, value);
+                    if (seen != model) {
+                        seen.failed(op, key, value);
+                    }
                 }
                 default -> throw new IllegalStateException("bad journal line in " + path + ": " + line);
             }

@@ -1,9 +1,12 @@
 package io.concurrentkvs.it;
 
+import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.IdleStrategy;
+import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsRegionInUseException;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.internal.store.WriteHook;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * client has written yet), or {@code REFUSED pid=<live server pid> message=<text>} and exits with code
  * {@value #EXIT_REFUSED} if a live server owns the name.
  *
+ * <p>Persistence (SPEC 7.2): {@code persistence} (a directory: the server logs its writes there and, when
+ * the shared memory is gone, recovers from it) and {@code fsync} ({@code ALWAYS}, {@code EVERY_SECOND} or
+ * {@code NEVER}; only with {@code persistence}, the library's default when absent). A server that cannot
+ * be built or started for any other reason of the library's (a {@link KvsException}, e.g. a directory
+ * that is missing or locked by another server) prints {@code FAILED type=<exception class>
+ * message=<text>} and exits with code {@value #EXIT_FAILED}, so a test can check the refusal's words.
+ *
  * <p>Commands on standard input: {@code stop} stops serving ({@link KvsServer#stop()}, the store is
  * kept) and prints {@code SERVING_STOPPED entries=<n>}; {@code start} serves again on a new region and
  * prints {@code SERVING_AGAIN entries=<n>}; {@code threads} prints {@code THREADS workers=<live worker
@@ -39,6 +49,8 @@ public final class ServerMain {
     public static final int EXIT_REFUSED = 3;
     /** Exit code of a process halted by {@code haltAt}. */
     public static final int EXIT_HALTED = 70;
+    /** Exit code when the server cannot be built or started (a {@link KvsException} other than a refusal). */
+    public static final int EXIT_FAILED = 4;
 
     private ServerMain() {}
 
@@ -64,7 +76,20 @@ public final class ServerMain {
         if (!permissions.isEmpty()) {
             builder.permissions(PosixFilePermissions.fromString(permissions));
         }
-        KvsServer server = builder.build();
+        String persistence = args.string("persistence", "");
+        if (!persistence.isEmpty()) {
+            builder.persistence(Path.of(persistence));
+            String fsync = args.string("fsync", "");
+            if (!fsync.isEmpty()) {
+                builder.fsync(FsyncPolicy.valueOf(fsync));
+            }
+        }
+        KvsServer server;
+        try {
+            server = builder.build();
+        } catch (KvsException e) {
+            throw failed(e);
+        }
         String haltAt = args.string("haltAt", "");
         if (!haltAt.isEmpty()) {
             installHalt(haltAt);
@@ -77,6 +102,8 @@ public final class ServerMain {
             // The refusal is the expected outcome for a test that starts a second server: report it plainly.
             Stdin.report("REFUSED pid=" + e.pid() + " message=" + e.getMessage());
             System.exit(EXIT_REFUSED);
+        } catch (KvsException e) {
+            throw failed(e);
         }
         Stdin.report("READY pid=" + ProcessHandle.current().pid() + " path=" + server.path() + " entries="
                 + server.storageSize());
@@ -100,6 +127,18 @@ public final class ServerMain {
         server.close();
         Stdin.report("STOPPED entries=" + server.storageSize());
         System.exit(0);
+    }
+
+    /**
+     * Reports a server that cannot be built or started on one line (the test reads it) and exits; returns
+     * nothing, but is written {@code throw failed(e)} so the compiler knows the caller ends here.
+     */
+    private static Error failed(KvsException e) {
+        e.printStackTrace(); // the whole cause chain, in the child's log
+        Stdin.report("FAILED type=" + e.getClass().getName() + " message=" + String.valueOf(e.getMessage())
+                .replace('\n', ' '));
+        System.exit(EXIT_FAILED);
+        return new AssertionError("unreachable: System.exit returned");
     }
 
     /**
