@@ -1,5 +1,6 @@
 package io.concurrentkvs.bench.load;
 
+import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
@@ -7,6 +8,9 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.map.ChronicleMap;
 
@@ -19,9 +23,10 @@ import net.openhft.chronicle.map.ChronicleMap;
  *
  * <p>Roles:
  * <ul>
- *   <li>{@code server NAME IDLE WORKERS [MAX_ENTRIES MAX_DATA_BYTES]}: a {@link KvsServer} (WORKERS
- *       {@code default}: the builder's own default; the store's capacity the library's default unless
- *       given); says {@code READY pid startMillis entries storePath} once started (entries: adopted ones); answers
+ *   <li>{@code server NAME IDLE WORKERS [MAX_ENTRIES MAX_DATA_BYTES] [--persistence=DIR] [--fsync=POLICY]}:
+ *       a {@link KvsServer} (WORKERS {@code default}: the builder's own default; the store's capacity the
+ *       library's default unless given; with {@code --persistence} its writes are logged in DIR, fsynced by
+ *       {@link FsyncPolicy} POLICY, or the library's default policy without {@code --fsync}); says {@code READY pid startMillis entries storePath} once started (entries: adopted ones); answers
  *       {@code heap} ({@code HEAP used entries committed}, used heap after full GCs) and {@code alloc}
  *       (bytes allocated, CPU nanoseconds). On {@code stop} or end of input it closes the server and
  *       destroys its store; a server killed instead leaves the store for the next one to adopt.
@@ -86,8 +91,18 @@ public final class ChildMain {
         if (!a[3].equals("default")) {
             builder.workers(Integer.parseInt(a[3]));
         }
-        if (a.length > 5) {
-            builder.maxEntries(Long.parseLong(a[4])).maxDataBytes(Long.parseLong(a[5]));
+        List<String> capacity = new ArrayList<>();
+        for (int i = 4; i < a.length; i++) {
+            if (a[i].startsWith("--persistence=")) {
+                builder.persistence(Path.of(a[i].substring("--persistence=".length())));
+            } else if (a[i].startsWith("--fsync=")) {
+                builder.fsync(FsyncPolicy.valueOf(a[i].substring("--fsync=".length())));
+            } else {
+                capacity.add(a[i]);
+            }
+        }
+        if (capacity.size() >= 2) {
+            builder.maxEntries(Long.parseLong(capacity.get(0))).maxDataBytes(Long.parseLong(capacity.get(1)));
         }
         try (KvsServer server = builder.build()) {
             long t0 = System.nanoTime();
