@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Persistence (SPEC 7.2): {@code persistence} (a directory: the server logs its writes there and, when
  * the shared memory is gone, recovers from it) and {@code fsync} ({@code ALWAYS}, {@code EVERY_SECOND} or
- * {@code NEVER}; only with {@code persistence}, the library's default when absent). A server that cannot
+ * {@code NEVER}; the library's default when absent). A server that cannot
  * be built or started for any other reason of the library's (a {@link KvsException}, e.g. a directory
  * that is missing or locked by another server) prints {@code FAILED type=<exception class>
  * message=<text>} and exits with code {@value #EXIT_FAILED}, so a test can check the refusal's words.
@@ -77,15 +77,16 @@ public final class ServerMain {
             builder.permissions(PosixFilePermissions.fromString(permissions));
         }
         String persistence = args.string("persistence", "");
-        if (!persistence.isEmpty()) {
-            builder.persistence(Path.of(persistence));
-            String fsync = args.string("fsync", "");
+        String fsync = args.string("fsync", "");
+        KvsServer server;
+        try {
+            // Inside the try: the builder may check the directory at once rather than at build or start.
+            if (!persistence.isEmpty()) {
+                builder.persistence(Path.of(persistence));
+            }
             if (!fsync.isEmpty()) {
                 builder.fsync(FsyncPolicy.valueOf(fsync));
             }
-        }
-        KvsServer server;
-        try {
             server = builder.build();
         } catch (KvsException e) {
             throw failed(e);
