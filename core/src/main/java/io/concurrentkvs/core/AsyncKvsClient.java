@@ -75,6 +75,10 @@ public final class AsyncKvsClient<K, V> {
                 return new KvsCapacityException(value == null || value.length == 0
                         ? "the store is full (the server's reason did not fit in an answer)"
                         : new String(value, java.nio.charset.StandardCharsets.UTF_8));
+            case ResponseStatus.REFUSED:
+                return new KvsException(value == null || value.length == 0
+                        ? "the server's persistence log refused the write, which was not applied"
+                        : new String(value, java.nio.charset.StandardCharsets.UTF_8));
             case ResponseStatus.MALFORMED:
                 return new KvsException("the server rejected the request as malformed");
             case ResponseStatus.UNAVAILABLE:

@@ -1,5 +1,6 @@
 package io.concurrentkvs.core;
 
+import io.concurrentkvs.core.internal.persist.Persistence;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -89,8 +90,14 @@ public final class KvsServer implements AutoCloseable {
     private final StoreGeometry storeGeometry;
     private final Path storePath;
     private final boolean fresh;
+    /** The persistence directory, or null. */
+    private final Path persistenceDirectory;
+    private final FsyncPolicy fsyncPolicy;
+    private final Persistence.Tuning persistenceTuning;
 
     private ServerRuntime runtime;
+    /** Open from start() to stop() when persistence is on. */
+    private Persistence persistence;
     /** Held from start() to stop(): only its holder creates or unlinks the region and the store file. */
     private RegionLock lock;
     private StoreFile storeFile;
@@ -116,6 +123,13 @@ public final class KvsServer implements AutoCloseable {
                 StoreLayout.recordLength(b.maxKeyBytes, b.maxValueBytes));
         this.storePath = StoreFile.pathFor(path);
         this.fresh = b.fresh;
+        this.persistenceDirectory = b.persistenceDirectory;
+        this.fsyncPolicy = b.fsyncPolicy != null ? b.fsyncPolicy : FsyncPolicy.EVERY_SECOND;
+        this.persistenceTuning = b.persistenceTuning;
+        if (b.fsyncPolicy != null && persistenceDirectory == null) {
+            throw new IllegalArgumentException("fsync(" + b.fsyncPolicy + ") needs persistence(directory): without"
+                    + " it nothing is written to disk");
+        }
     }
 
     private static int toMillis(String what, Duration duration) {
@@ -155,10 +169,18 @@ public final class KvsServer implements AutoCloseable {
             return false;
         }
         RegionLock held = RegionLock.acquire(path);
+        boolean discard = fresh && !startedOnce;
         try {
             removeDeadRegion();
-            openStore();
+            openStore(discard);
         } catch (RuntimeException | Error e) {
+            held.close();
+            throw e;
+        }
+        try {
+            openPersistence(discard);
+        } catch (RuntimeException | Error e) {
+            closeStore();
             held.close();
             throw e;
         }
@@ -169,7 +191,7 @@ public final class KvsServer implements AutoCloseable {
             Region region = Region.create(path, geometry, permissions, identity);
             ServerRuntime started;
             try {
-                started = new ServerRuntime(region, store, workers, idleStrategy, clientTimeout.toNanos(),
+                started = new ServerRuntime(region, store, persistence, workers, idleStrategy, clientTimeout.toNanos(),
                         "kvs-" + name, this::stopAfterFailure);
             } catch (RuntimeException | Error e) {
                 // No thread of the run exists yet: nothing but this one can touch the mapping.
@@ -188,6 +210,7 @@ public final class KvsServer implements AutoCloseable {
             lock = held;
             createdEpoch = identity.epoch();
         } catch (RuntimeException | Error e) {
+            closePersistence();
             closeStore();
             held.close();
             throw e;
@@ -198,9 +221,15 @@ public final class KvsServer implements AutoCloseable {
     }
 
     /** Opens the store file, blank or adopted; the first start of a {@code fresh} server discards its data. */
-    private void openStore() {
-        boolean discard = fresh && !startedOnce;
+    private void openStore(boolean discard) {
         StoreFile file = StoreFile.open(storePath, storeGeometry, discard, permissions);
+        if (persistenceDirectory != null && !file.isBlank() && file.recordedHistory() == StoreLayout.HISTORY_RECOVERING) {
+            // A server died recovering into it from disk: incomplete, so recovered again from the directory.
+            LOG.warn("store file {} was left half recovered from {}; recovering it again", storePath,
+                    persistenceDirectory);
+            file.close();
+            file = StoreFile.open(storePath, storeGeometry, true, permissions);
+        }
         try {
             if (file.isBlank()) {
                 store = SharedStore.format(name, file.memory(), ThreadLocalRandom.current().nextLong(),
@@ -222,6 +251,30 @@ public final class KvsServer implements AutoCloseable {
         file.recordOwner(Processes.currentPid());
         storeFile = file;
         startedOnce = true;
+    }
+
+    /**
+     * Opens the persistence directory, if configured, with the store just opened: recovers the store from it
+     * when the store is empty, then the store journals every write to its log.
+     */
+    private void openPersistence(boolean discard) {
+        if (persistenceDirectory == null) {
+            return;
+        }
+        persistence = Persistence.open(persistenceDirectory, fsyncPolicy, discard, store, geometry.maxKeyBytes(),
+                geometry.maxValueBytes(), name, persistenceTuning);
+    }
+
+    /** Writes the rest of the log and lets go of the directory: only once no worker writes. */
+    private void closePersistence() {
+        if (persistence != null) {
+            try {
+                persistence.close();
+            } finally {
+                store.journalTo(null);
+                persistence = null;
+            }
+        }
     }
 
     /** Unmaps the store: only once no worker or monitor can touch it. */
@@ -300,6 +353,7 @@ public final class KvsServer implements AutoCloseable {
         // Its threads are joined: nothing in this process touches the region any more. Clients map it
         // themselves; the file stays, marked STOPPED, until a new start or close() removes it.
         stopped.region().unmap();
+        closePersistence();
         closeStore();
         if (unlinkRegion) {
             Region.unlink(path);
@@ -457,6 +511,9 @@ public final class KvsServer implements AutoCloseable {
         private long maxEntries = DEFAULT_MAX_ENTRIES;
         private long maxDataBytes = DEFAULT_MAX_DATA_BYTES;
         private boolean fresh;
+        private Path persistenceDirectory;
+        private FsyncPolicy fsyncPolicy;
+        private Persistence.Tuning persistenceTuning = Persistence.Tuning.DEFAULT;
         private Set<PosixFilePermission> permissions = Region.defaultPermissions();
 
         private Builder(String name) {
@@ -511,6 +568,36 @@ public final class KvsServer implements AutoCloseable {
          */
         public Builder fresh(boolean fresh) {
             this.fresh = fresh;
+            return this;
+        }
+
+        /**
+         * Persists the store to {@code directory} (SPEC 7.2): every applied write is appended to a log there,
+         * forced to disk as {@link #fsync(FsyncPolicy)} says, and snapshots taken in the background once the log
+         * has grown (past 64 MiB, and past the last snapshot's size) keep the directory bounded. A server started
+         * on the name when the shared memory is gone (a reboot, {@link KvsServer#destroy}) recovers the store from
+         * the directory; with the shared memory still there (a process crash, a stop) it adopts it, losing
+         * nothing, and the directory catches up with it. The directory must exist and be writable; one server at
+         * a time writes it (a lock file {@code persistence.lock} in it); {@link #fresh(boolean)} discards its
+         * history too. Off by default.
+         */
+        public Builder persistence(Path directory) {
+            this.persistenceDirectory = java.util.Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * When the log is forced to disk; {@link FsyncPolicy#EVERY_SECOND} by default. Only with {@link
+         * #persistence(Path)}: {@link #build()} refuses it otherwise.
+         */
+        public Builder fsync(FsyncPolicy policy) {
+            this.fsyncPolicy = java.util.Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Test settings of persistence (snapshot threshold, preallocation, a simulated full disk). */
+        Builder persistenceTuning(Persistence.Tuning tuning) {
+            this.persistenceTuning = java.util.Objects.requireNonNull(tuning, "tuning");
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.concurrentkvs.core.internal.store.StoreUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A snapshot of a store's header: server identity and state, limits, and the statistics counters the
@@ -70,6 +71,17 @@ import java.time.Instant;
  * @param storeFreeBytes data bytes no page holds yet: {@code storeDataBytes - storePageBytes}
  * @param storeFragmentation the share of the pages in use that holds no live record, from 0 to 1: {@code 1
  *     - storeLiveBytes / storePageBytes}, 0 while no page is in use
+ * @param fsyncPolicy the server's {@link FsyncPolicy}, empty without {@link KvsServer.Builder#persistence
+ *     persistence}
+ * @param logBytes bytes of log in the persistence directory written since its last snapshot (the part a
+ *     recovery replays); 0 without persistence
+ * @param lastFsync when the server last forced its log to disk; empty if never (always so under {@code
+ *     NEVER} until a clean stop)
+ * @param lastSnapshot when the server last wrote a snapshot; empty if it has not yet
+ * @param snapshotBytes bytes of the newest snapshot this server wrote or started from
+ * @param persistenceRefusals writes refused unapplied because the log's disk was full (answered with a
+ *     {@link KvsException})
+ * @param logBytesDropped bytes of log records lost because the log failed (the server stops when it does)
  */
 public record KvsStats(
         Path path,
@@ -110,7 +122,14 @@ public record KvsStats(
         long storePageBytes,
         long storeDataBytes,
         long storeFreeBytes,
-        double storeFragmentation) {
+        double storeFragmentation,
+        Optional<FsyncPolicy> fsyncPolicy,
+        long logBytes,
+        Optional<Instant> lastFsync,
+        Optional<Instant> lastSnapshot,
+        long snapshotBytes,
+        long persistenceRefusals,
+        long logBytesDropped) {
 
     /**
      * Reads the header of the store {@code name}.
@@ -177,7 +196,23 @@ public record KvsStats(
                 u.dataBytes(),
                 u.freeBytes(),
                 // Read without the seqlock, live bytes may briefly run ahead of the pages: stay within 0..1.
-                Math.max(0, Math.min(1, u.fragmentation())));
+                Math.max(0, Math.min(1, u.fragmentation())),
+                policy(r.counter(Counters.FSYNC_POLICY)),
+                r.counter(Counters.LOG_BYTES),
+                instant(r.counter(Counters.LAST_FSYNC_MILLIS)),
+                instant(r.counter(Counters.LAST_SNAPSHOT_MILLIS)),
+                r.counter(Counters.SNAPSHOT_BYTES),
+                r.counter(Counters.PERSISTENCE_REFUSALS),
+                r.counter(Counters.LOG_BYTES_DROPPED));
+    }
+
+    private static Optional<FsyncPolicy> policy(long code) {
+        FsyncPolicy[] policies = FsyncPolicy.values();
+        return code >= 1 && code <= policies.length ? Optional.of(policies[(int) code - 1]) : Optional.empty();
+    }
+
+    private static Optional<Instant> instant(long epochMillis) {
+        return epochMillis > 0 ? Optional.of(Instant.ofEpochMilli(epochMillis)) : Optional.empty();
     }
 
     /** The store file beside the region, {@code <path>.store}, where the entries live. */

@@ -268,13 +268,28 @@ public final class ResponseSlots {
      * alone).
      */
     public boolean publishAnswers(int client, int first, long batchId, int count, long end, AnswerSeal seal) {
+        sealAnswers(client, first, batchId, count, end, seal);
+        return completeAnswers(client, first, batchId);
+    }
+
+    /**
+     * Writes the run's header for {@code count} answers ending at {@code end} and its seal, leaving the ticket
+     * WRITING: the client goes on waiting until {@link #completeAnswers}. A server that may acknowledge only
+     * once the writes are on disk seals the run at once (its seal covers the worker's own buffers, which are
+     * reused) and completes it later.
+     */
+    public void sealAnswers(int client, int first, long batchId, int count, long end, AnswerSeal seal) {
         long start = runOffset(client, first);
         int length = (int) (end - start - ANSWERS_OFFSET);
         memory.putInt(start + ANSWER_COUNT_OFFSET, count);
         memory.putInt(start + ANSWERS_LENGTH_OFFSET, length);
         memory.putInt(start + SEAL_OFFSET, seal.finish(batchId, count, length));
         memory.putInt(start + RESERVED_OFFSET, 0);
-        return memory.compareAndSetLong(start + TICKET_OFFSET, ticket(batchId, TICKET_WRITING),
+    }
+
+    /** Hands a sealed run to its client: its ticket from WRITING to DONE by CAS; false if it changed meanwhile. */
+    public boolean completeAnswers(int client, int first, long batchId) {
+        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET, ticket(batchId, TICKET_WRITING),
                 ticket(batchId, TICKET_DONE));
     }
 }

@@ -16,6 +16,11 @@ public final class ResponseStatus {
     public static final int UNAVAILABLE = 6;
     /** The store had no room for the write, which was not applied; the value is the UTF-8 reason. */
     public static final int CAPACITY = 7;
+    /**
+     * The server's persistence log could not take the write (its disk is full), which was not applied; the
+     * value is the UTF-8 reason.
+     */
+    public static final int REFUSED = 8;
 
     private ResponseStatus() {}
 }

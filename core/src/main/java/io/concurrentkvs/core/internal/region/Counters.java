@@ -32,7 +32,21 @@ public enum Counters {
      * Batches dropped because their seal did not match: torn by a producer that was skipped as stalled
      * and wrote on into the slot's next lap, or forged. Their requests were not applied.
      */
-    REJECTED_BATCHES;
+    REJECTED_BATCHES,
+    /** Writes refused unapplied because the persistence log could not take them (a full disk). Layout 3.1. */
+    PERSISTENCE_REFUSALS,
+    /** Bytes of log in the persistence directory since its last snapshot. */
+    LOG_BYTES,
+    /** When the log was last forced to disk, epoch milliseconds; 0 if never. */
+    LAST_FSYNC_MILLIS,
+    /** When this server last wrote a snapshot, epoch milliseconds; 0 if never. */
+    LAST_SNAPSHOT_MILLIS,
+    /** Bytes of the newest snapshot. */
+    SNAPSHOT_BYTES,
+    /** The fsync policy: 0 without persistence, else 1 + the ordinal of {@code FsyncPolicy}. */
+    FSYNC_POLICY,
+    /** Bytes of log records dropped because the log had failed (the server stops then). */
+    LOG_BYTES_DROPPED;
 
     public int offset() {
         return RegionHeaderDescriptor.counterOffset(ordinal());

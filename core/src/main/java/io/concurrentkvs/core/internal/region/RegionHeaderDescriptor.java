@@ -49,7 +49,7 @@ public final class RegionHeaderDescriptor {
     public static final long MAGIC = 0x004D564A53564B43L;
 
     public static final int MAJOR_VERSION = 3;
-    public static final int MINOR_VERSION = 0;
+    public static final int MINOR_VERSION = 1;
     public static final int LAYOUT_VERSION = (MAJOR_VERSION << 16) | MINOR_VERSION;
 
     public static final int HEADER_LENGTH = 1024;

@@ -3,7 +3,9 @@ package io.concurrentkvs.core.internal.server;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
+import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.persist.Persistence;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -40,6 +42,8 @@ public final class ServerRuntime {
 
     private final Region region;
     private final SharedStore store;
+    /** The persistence directory the store journals to, or null. */
+    private final Persistence persistence;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final Thread monitorThread;
@@ -62,9 +66,13 @@ public final class ServerRuntime {
         void failed(ServerRuntime run, Throwable cause);
     }
 
-    public ServerRuntime(Region region, SharedStore store, int workerCount, IdleStrategy idle, long clientTimeoutNanos,
-            String threadNamePrefix, FailureListener failureListener) {
+    /**
+     * @param persistence the directory the store journals to, or null; its log failing fails the run
+     */
+    public ServerRuntime(Region region, SharedStore store, Persistence persistence, int workerCount, IdleStrategy idle,
+            long clientTimeoutNanos, String threadNamePrefix, FailureListener failureListener) {
         this.failureListener = failureListener;
+        this.persistence = persistence;
         this.fileWatch = watch(region);
         this.region = region;
         this.store = store;
@@ -80,7 +88,8 @@ public final class ServerRuntime {
             RingConsumer consumer = new RingConsumer(ring, stallNanos, reaper::isAlive, System::nanoTime,
                     gate == null ? RingConsumer.TakeListener.NONE : gate.announcerFor(i, ring));
             Worker worker = new Worker(i, ring, consumer, gate, clients, responses, store, g.maxKeyBytes(),
-                    g.maxValueBytes(), idle, () -> stopRequested);
+                    g.maxValueBytes(), idle, () -> stopRequested, persistence == null ? null : persistence.log(),
+                    persistence != null && persistence.policy() == FsyncPolicy.ALWAYS);
             workers.add(worker);
             String threadName = threadNamePrefix + "-worker-" + i;
             Thread thread = new Thread(() -> runGuarded(worker, threadName), threadName);
@@ -95,6 +104,10 @@ public final class ServerRuntime {
 
     /** Starts the threads and publishes the region as running. */
     public void start() {
+        if (persistence != null) {
+            persistence.onFailure(cause -> fail(new KvsException("the persistence log in " + persistence.directory()
+                    + " failed: " + cause, cause)));
+        }
         expectedState = RegionHeaderDescriptor.STATE_RUNNING;
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
         region.writeHeartbeat(System.currentTimeMillis());
@@ -239,6 +252,24 @@ public final class ServerRuntime {
                     break;
                 case CORRUPT_ENTRIES:
                     total = store.counters().corruptReads() + store.adoption().dropped();
+                    break;
+                case LOG_BYTES:
+                    total = persistence == null ? 0 : persistence.logBytes();
+                    break;
+                case LAST_FSYNC_MILLIS:
+                    total = persistence == null ? 0 : persistence.lastFsyncMillis();
+                    break;
+                case LAST_SNAPSHOT_MILLIS:
+                    total = persistence == null ? 0 : persistence.lastSnapshotMillis();
+                    break;
+                case SNAPSHOT_BYTES:
+                    total = persistence == null ? 0 : persistence.snapshotBytes();
+                    break;
+                case FSYNC_POLICY:
+                    total = persistence == null ? 0 : 1 + persistence.policy().ordinal();
+                    break;
+                case LOG_BYTES_DROPPED:
+                    total = persistence == null ? 0 : persistence.log().bytesDropped();
                     break;
                 default:
                     total = 0;

@@ -11,6 +11,7 @@ import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.MappedFiles;
 import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.persist.LogWriter;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.ring.Opcodes;
@@ -65,13 +66,17 @@ final class Worker implements Runnable {
     private final Memory batch;
     private final byte[] batchBytes;
     private final CRC32C crc = new CRC32C();
+    /** The persistence log, or null; under {@code ALWAYS} ({@link #deferAnswers}) answers wait for it. */
+    private final LogWriter log;
+    private final boolean deferAnswers;
+    private final DeferredAnswers deferred;
 
     /**
      * @param gate the order gate shared by all workers, or null when this is the only worker
      */
     Worker(int workerIndex, RequestRing ring, RingConsumer consumer, ClientOrderGate gate, ClientTable clients,
             ResponseSlots responses, SharedStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle,
-            BooleanSupplier stopRequested) {
+            BooleanSupplier stopRequested, LogWriter log, boolean deferAnswers) {
         this.workerIndex = workerIndex;
         this.ring = ring;
         this.consumer = consumer;
@@ -89,6 +94,9 @@ final class Worker implements Runnable {
         this.value = new byte[Math.max(maxValueBytes, store.maxValueLength())];
         this.batchBytes = new byte[ring.slotSize()];
         this.batch = MappedFiles.allocateDirect(ring.slotSize());
+        this.log = log;
+        this.deferAnswers = deferAnswers && log != null;
+        this.deferred = this.deferAnswers ? new DeferredAnswers(responses, log, counters) : null;
     }
 
     WorkerCounters counters() {
@@ -115,8 +123,14 @@ final class Worker implements Runnable {
                 counters.add(Counters.RING_REPAIRS, consumer.repairs() - repairsReported);
                 repairsReported = consumer.repairs();
             }
+            if (deferred != null) {
+                deferred.completeDurable();
+            }
             if (index == RingConsumer.EMPTY) {
                 if (stopRequested.getAsBoolean() && ring.depth() == 0) {
+                    if (deferred != null) {
+                        deferred.awaitAll();
+                    }
                     return;
                 }
                 idler.idle();
@@ -182,6 +196,7 @@ final class Worker implements Runnable {
         long at = start;
         long end = start + Math.max(0, length);
         boolean framed = length >= 0;
+        boolean wrote = false;
         for (int i = 0; i < count; i++) {
             int status = ResponseStatus.MALFORMED;
             int foundLength = -1;
@@ -203,12 +218,17 @@ final class Worker implements Runnable {
                                 foundLength = get(keyLength);
                                 status = foundLength < 0 ? ResponseStatus.ABSENT
                                         : foundLength <= maxValueBytes ? ResponseStatus.FOUND : ResponseStatus.MALFORMED;
+                            } else if (log != null && !log.admits()) {
+                                counters.increment(Counters.PERSISTENCE_REFUSALS);
+                                foundLength = message(log.refusal());
+                                status = ResponseStatus.REFUSED;
                             } else {
                                 status = write(m, opcode, keyLength, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                                wrote = true;
                             }
                         } catch (KvsCapacityException full) {
                             counters.increment(Counters.CAPACITY_REJECTIONS);
-                            foundLength = message(full);
+                            foundLength = message(full.getMessage());
                             status = ResponseStatus.CAPACITY;
                         } catch (RuntimeException e) {
                             // Only a bug can get here; the batch is still answered, so its run is freed.
@@ -224,12 +244,19 @@ final class Worker implements Runnable {
                 counters.increment(Counters.MALFORMED_REQUESTS);
             }
             if (answering) {
-                boolean carriesValue = status == ResponseStatus.FOUND || status == ResponseStatus.CAPACITY;
+                boolean carriesValue = status == ResponseStatus.FOUND || status == ResponseStatus.CAPACITY
+                        || status == ResponseStatus.REFUSED;
                 answerAt = responses.putAnswer(client, first, count, answerAt, status, value,
                         carriesValue ? foundLength : 0, seal);
             }
         }
-        if (!answering || !responses.publishAnswers(client, first, batchId, count, answerAt, seal)) {
+        if (!answering) {
+            counters.add(Counters.STALE_ANSWERS, count);
+        } else if (wrote && deferred != null) {
+            // ALWAYS: the answers are ready, but acknowledged only once the log holds the writes on disk.
+            responses.sealAnswers(client, first, batchId, count, answerAt, seal);
+            deferred.add(client, first, batchId, count, log.appendedPosition());
+        } else if (!responses.publishAnswers(client, first, batchId, count, answerAt, seal)) {
             counters.add(Counters.STALE_ANSWERS, count);
         }
     }
@@ -275,11 +302,11 @@ final class Worker implements Runnable {
     }
 
     /**
-     * Puts the capacity failure's message into {@link #value} for the client's exception, cut to what an
-     * answer can carry; returns its length.
+     * Puts a refused write's reason into {@link #value} for the client's exception, cut to what an answer can
+     * carry; returns its length.
      */
-    private int message(KvsCapacityException full) {
-        byte[] text = String.valueOf(full.getMessage()).getBytes(StandardCharsets.UTF_8);
+    private int message(String reason) {
+        byte[] text = String.valueOf(reason).getBytes(StandardCharsets.UTF_8);
         int length = Math.min(text.length, maxValueBytes);
         System.arraycopy(text, 0, value, 0, length);
         return length;

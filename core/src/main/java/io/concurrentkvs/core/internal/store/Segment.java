@@ -51,6 +51,15 @@ final class Segment {
     private final ReentrantLock lock = new ReentrantLock();
     /** A record being moved by {@link #compact}; used under the lock only. */
     private final byte[] moving;
+    /** An entry being copied out ({@link #copyChunk}, or a shifted entry journaled); under the lock only. */
+    private final byte[] copyKey;
+    private final byte[] copyValue;
+    private int copiedKeyLength;
+    private int copiedValueLength;
+    /** Where writes are reported, or null; set before the segment serves. */
+    private Journal journal;
+    /** The next slot a live copy reads, or -1 when none runs; under the lock only. */
+    private int copyCursor = -1;
     /** The sequence as this process last wrote it: the file's word is only a copy for readers. */
     private long sequence;
     private long entries;
@@ -71,6 +80,18 @@ final class Segment {
         this.budget = budget;
         this.counters = counters;
         this.moving = new byte[(int) align(geometry.maxRecordLength(), RECORD_ALIGNMENT)];
+        this.copyKey = new byte[geometry.maxRecordLength()];
+        this.copyValue = new byte[geometry.maxRecordLength()];
+    }
+
+    /** Reports every later write to {@code journal}; called before the segment serves. */
+    void journalTo(Journal journal) {
+        lock.lock();
+        try {
+            this.journal = journal;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The slot an entry with {@code tag} is placed from. */
@@ -266,6 +287,9 @@ final class Segment {
             liveBytes += recordLength;
             blockBytes += geometry.blockSize(sizeClass) - oldBlockBytes;
             publishStats();
+            if (journal != null) {
+                journal.set(key, keyLength, value, valueOffset, valueLength);
+            }
             return true;
         } finally {
             lock.unlock();
@@ -298,6 +322,9 @@ final class Segment {
                     blockBytes -= Math.max(0, blockSize);
                     budget.release();
                     publishStats();
+                    if (journal != null) {
+                        journal.del(key, keyLength);
+                    }
                     return true;
                 }
                 slot = slot + 1 == slots ? 0 : slot + 1;
@@ -406,6 +433,9 @@ final class Segment {
             if (fromHomeToHole < fromHomeToJ) {
                 meta.putLongRelease(geometry.slotOffset(id, hole), word);
                 WriteHook.reached(WriteHook.Point.SHIFTED);
+                if (copyCursor >= 0 && j >= copyCursor && hole < copyCursor) {
+                    journalMoved(word);
+                }
                 hole = j;
             }
         }
@@ -486,6 +516,100 @@ final class Segment {
         meta.putLongRelease(headerOffset + SEGMENT_ENTRIES_OFFSET, entries);
         meta.putLongRelease(headerOffset + SEGMENT_LIVE_BYTES_OFFSET, liveBytes);
         meta.putLongRelease(headerOffset + SEGMENT_BLOCK_BYTES_OFFSET, blockBytes);
+    }
+
+    /**
+     * A live copy moved an entry it had not reached yet into the part it has read: reports the entry to the
+     * journal, as a SET of its current value, so that the copy plus the journal still hold it.
+     */
+    private void journalMoved(long word) {
+        if (journal != null && readEntry(recordOffset(word)) >= 0) {
+            journal.set(copyKey, copiedKeyLength, copyValue, 0, copiedValueLength);
+        }
+    }
+
+    // Live copy (snapshots).
+
+    /**
+     * Starts a live copy of this segment from slot 0. Writes go on meanwhile; the copy plus what the journal
+     * receives from now on hold every entry (see {@link Journal}).
+     */
+    void copyStart() {
+        lock.lock();
+        try {
+            copyCursor = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hands the entries of up to {@code maxSlots} further slots to {@code sink}, under the lock, each
+     * validated first (a corrupt record is skipped and counted). Returns false once the last slot was read,
+     * which ends the copy.
+     */
+    boolean copyChunk(int maxSlots, EntrySink sink) {
+        lock.lock();
+        try {
+            if (copyCursor < 0) {
+                throw new IllegalStateException("no copy of segment " + id + " is running");
+            }
+            int end = (int) Math.min(slots, (long) copyCursor + Math.max(1, maxSlots));
+            for (int slot = copyCursor; slot < end; slot++) {
+                long word = meta.getLong(geometry.slotOffset(id, slot));
+                if (word == 0) {
+                    continue;
+                }
+                if (readEntry(recordOffset(word)) >= 0) {
+                    sink.entry(copyKey, copiedKeyLength, copyValue, copiedValueLength);
+                } else {
+                    counters.corruptRead();
+                }
+            }
+            copyCursor = end == slots ? -1 : end;
+            return copyCursor >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a copy early (the copier failed or was stopped). */
+    void copyAbort() {
+        lock.lock();
+        try {
+            copyCursor = -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads the record at {@code at} into {@link #copyKey} and {@link #copyValue} after validating it (inside
+     * the data area and one page, lengths in range, checksum); its value length, or {@link #CORRUPT}.
+     */
+    private int readEntry(long at) {
+        int maxBody = geometry.maxRecordLength() - RECORD_HEADER_LENGTH;
+        if (!memory.inOnePage(at, RECORD_HEADER_LENGTH)) {
+            return CORRUPT;
+        }
+        Memory m = memory.chunk(at);
+        long local = memory.local(at);
+        int keyLength = m.getInt(local + RECORD_KEY_LENGTH_OFFSET);
+        int valueLength = m.getInt(local + RECORD_VALUE_LENGTH_OFFSET);
+        if (keyLength < 0 || valueLength < 0 || keyLength > maxBody || valueLength > maxBody - keyLength
+                || !memory.inOnePage(at, align(recordLength(keyLength, valueLength), RECORD_ALIGNMENT))) {
+            return CORRUPT;
+        }
+        m.getBytes(local + RECORD_HEADER_LENGTH, copyKey, 0, keyLength);
+        m.getBytes(local + RECORD_HEADER_LENGTH + keyLength, copyValue, 0, valueLength);
+        int checksum = Hashing.checksum(seed, keyLength, valueLength, m.getInt(local + RECORD_FLAGS_OFFSET),
+                m.getLong(local + RECORD_EXPIRES_OFFSET), copyKey, copyValue, 0);
+        if (checksum != m.getInt(local + RECORD_CHECKSUM_OFFSET)) {
+            return CORRUPT;
+        }
+        copiedKeyLength = keyLength;
+        copiedValueLength = valueLength;
+        return valueLength;
     }
 
     // Adoption and statistics.

@@ -138,6 +138,56 @@ public final class SharedStore {
         return del(key, key.length);
     }
 
+    // Persistence.
+
+    /**
+     * Reports every later write to {@code journal} (see {@link Journal} for the order it sees them in).
+     * Called before the store serves.
+     */
+    public void journalTo(Journal journal) {
+        for (Segment segment : segments) {
+            segment.journalTo(journal);
+        }
+    }
+
+    /** The persistence history the entries belong to ({@link StoreLayout#PERSISTED_HISTORY_OFFSET}). */
+    public long persistedHistory() {
+        return memory.meta().getLongVolatile(PERSISTED_HISTORY_OFFSET);
+    }
+
+    /** Records which persistence history the entries belong to (0: none, or {@link StoreLayout#HISTORY_RECOVERING}). */
+    public void persistedHistory(long historyId) {
+        memory.meta().putLongVolatile(PERSISTED_HISTORY_OFFSET, historyId);
+    }
+
+    /** The persisted history a store file records, read without adopting it; 0 for a 1.0 file. */
+    static long persistedHistoryOf(Memory meta) {
+        return meta.getLongVolatile(PERSISTED_HISTORY_OFFSET);
+    }
+
+    /** Segments a live copy walks: {@code copyStart(s)} then {@code copyChunk(s, ...)} until false, for each. */
+    public int segmentCount() {
+        return segments.length;
+    }
+
+    /**
+     * Starts the live copy of segment {@code s}: the entries its chunks hand out, plus what the journal is
+     * told from now on, hold every entry the segment has at this instant or gets later.
+     */
+    public void copyStart(int s) {
+        segments[s].copyStart();
+    }
+
+    /** Copies up to {@code maxSlots} more index slots of segment {@code s}; false once the segment is done. */
+    public boolean copyChunk(int s, int maxSlots, EntrySink sink) {
+        return segments[s].copyChunk(maxSlots, sink);
+    }
+
+    /** Ends the copy of segment {@code s} early. */
+    public void copyAbort(int s) {
+        segments[s].copyAbort();
+    }
+
     /** The segment of a key hash: its low 32 bits, scaled to {@code stripes}. */
     int segmentOf(long hash) {
         return Segment.segmentOf(hash, segments.length);

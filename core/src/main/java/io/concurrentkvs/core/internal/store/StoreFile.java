@@ -253,6 +253,14 @@ public final class StoreFile implements AutoCloseable {
         memory.meta().putLongVolatile(OWNER_PID_OFFSET, pid);
     }
 
+    /**
+     * The persisted history the file's header records ({@link StoreLayout#PERSISTED_HISTORY_OFFSET}), read
+     * before adopting it; 0 for a blank file.
+     */
+    public long recordedHistory() {
+        return blank ? 0 : SharedStore.persistedHistoryOf(memory.meta());
+    }
+
     /** True if the file was created (or recreated) blank: format it, there is nothing to adopt. */
     public boolean isBlank() {
         return blank;

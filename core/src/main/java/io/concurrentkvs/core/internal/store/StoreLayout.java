@@ -22,7 +22,7 @@ public final class StoreLayout {
     /** "KVSSTORE" read as a little-endian long. */
     public static final long MAGIC = 0x45524f545353564bL;
     public static final int MAJOR_VERSION = 1;
-    public static final int MINOR_VERSION = 0;
+    public static final int MINOR_VERSION = 1;
     public static final int LAYOUT_VERSION = (MAJOR_VERSION << 16) | MINOR_VERSION;
 
     // Header.
@@ -47,6 +47,15 @@ public final class StoreLayout {
     public static final int CREATED_MILLIS_OFFSET = 96;
     /** Pid of the server process that holds (or last held) the file (informational). */
     public static final int OWNER_PID_OFFSET = 104;
+    /**
+     * Which persistence history the entries belong to (layout 1.1; a 1.0 file has 0 here): 0 if the store
+     * was never persisted, {@link #HISTORY_RECOVERING} while a server replays a persistence directory into it
+     * (a store left so is incomplete), otherwise the history id of the directory whose log the store's writes
+     * go to.
+     */
+    public static final int PERSISTED_HISTORY_OFFSET = 112;
+    /** {@link #PERSISTED_HISTORY_OFFSET}'s value while a recovery fills the store. */
+    public static final long HISTORY_RECOVERING = -1;
     /** {@value #MAX_SIZE_CLASSES} ints: the block size of each size class, ascending; unused ones 0. */
     public static final int SIZE_CLASSES_OFFSET = 128;
     public static final int MAX_SIZE_CLASSES = 64;

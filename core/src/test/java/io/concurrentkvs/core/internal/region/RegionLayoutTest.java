@@ -15,7 +15,7 @@ class RegionLayoutTest {
     @Test
     void headerOffsetsArePinned() {
         assertThat(RegionHeaderDescriptor.MAGIC).isEqualTo(0x004D564A53564B43L);
-        assertThat(RegionHeaderDescriptor.LAYOUT_VERSION).isEqualTo(0x0003_0000);
+        assertThat(RegionHeaderDescriptor.LAYOUT_VERSION).isEqualTo(0x0003_0001);
         assertThat(RegionHeaderDescriptor.HEADER_LENGTH).isEqualTo(1024);
         assertThat(new int[] {
             RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.VERSION_OFFSET,

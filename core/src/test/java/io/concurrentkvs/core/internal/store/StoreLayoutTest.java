@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StoreLayoutTest {
     @Test
     void headerOffsetsArePinned() {
-        assertThat(StoreLayout.LAYOUT_VERSION).isEqualTo(0x0001_0000);
+        assertThat(StoreLayout.LAYOUT_VERSION).isEqualTo(0x0001_0001);
         assertThat(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(StoreLayout.MAGIC).array())
                 .isEqualTo("KVSSTORE".getBytes(US_ASCII));
         assertThat(new int[] {StoreLayout.HEADER_LENGTH, StoreLayout.MAGIC_OFFSET, StoreLayout.VERSION_OFFSET,
@@ -23,8 +23,10 @@ class StoreLayoutTest {
             StoreLayout.MAX_ENTRIES_OFFSET, StoreLayout.MAX_RECORD_LENGTH_OFFSET, StoreLayout.SIZE_CLASS_COUNT_OFFSET,
             StoreLayout.SEGMENTS_OFFSET_OFFSET, StoreLayout.INDEX_OFFSET_OFFSET, StoreLayout.PAGE_MAP_OFFSET_OFFSET,
             StoreLayout.DATA_OFFSET_OFFSET, StoreLayout.HASH_SEED_OFFSET, StoreLayout.CREATED_MILLIS_OFFSET,
-            StoreLayout.OWNER_PID_OFFSET, StoreLayout.SIZE_CLASSES_OFFSET, StoreLayout.MAX_SIZE_CLASSES})
-                .containsExactly(512, 0, 8, 12, 16, 24, 28, 32, 36, 40, 48, 52, 56, 64, 72, 80, 88, 96, 104, 128, 64);
+            StoreLayout.OWNER_PID_OFFSET, StoreLayout.PERSISTED_HISTORY_OFFSET, StoreLayout.SIZE_CLASSES_OFFSET,
+            StoreLayout.MAX_SIZE_CLASSES})
+                .containsExactly(512, 0, 8, 12, 16, 24, 28, 32, 36, 40, 48, 52, 56, 64, 72, 80, 88, 96, 104, 112, 128, 64);
+        assertThat(StoreLayout.HISTORY_RECOVERING).isEqualTo(-1L);
     }
 
     @Test
