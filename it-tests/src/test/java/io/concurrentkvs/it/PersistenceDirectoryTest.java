@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The persistence directory as a server JVM meets it (SPEC 7.2, issue 13): a directory that is missing,
  * not writable, not a directory at all, or already another server's fails the start with a {@link
- * io.concurrentkvs.core.KvsException} whose message names it (and leaves no shared memory behind); an
+ * io.concurrentkvs.core.KvsException} whose message names it, and leaves no shared memory behind; an
  * orderly stop followed by {@link KvsServer#destroy(String)} (the reboot case: the shared memory is gone,
  * the directory stays) loses nothing.
  */
@@ -85,6 +85,16 @@ class PersistenceDirectoryTest {
     }
 
     @Test
+    void aRefusedStartLeavesNoSharedMemoryBehind() {
+        // A name nobody served before: whatever the refused server created in /dev/shm is its own leftover
+        // (a store file is sized for maxDataBytes, 280 MB by default).
+        String name = assertRefusedNaming(temp.resolve("no-such-dir"), "leftover");
+        Path region = RegionPaths.defaultPath(name);
+        assertThat(List.of(region, StoreFile.pathFor(region))).as("shared memory a refused server left")
+                .noneMatch(Files::exists);
+    }
+
+    @Test
     void aGracefulStopThenDestroyThenRestartRecoversEveryWrite() {
         String name = ProcessFixture.uniqueName("persist-reboot");
         ServerProcess server = ServerProcess.startOn(processes, name, "server-before", withDirectory(temp));
@@ -132,9 +142,9 @@ class PersistenceDirectoryTest {
 
     /**
      * Starts a server on {@code directory} that must refuse to start: checks its {@code FAILED} line (a
-     * {@code KvsException} naming the directory), its exit code, and that it left no shared memory.
+     * {@code KvsException} naming the directory) and its exit code; returns the store name it was given.
      */
-    private void assertRefusedNaming(Path directory, String label) {
+    private String assertRefusedNaming(Path directory, String label) {
         String name = ProcessFixture.uniqueName("persist-" + label);
         // Cleans up after the test if the refused server left files; the assertions below say whether it did.
         processes.destroyStoreAfterTest(name);
@@ -148,9 +158,7 @@ class PersistenceDirectoryTest {
                 .matches("FAILED type=io\\.concurrentkvs\\.core\\.Kvs\\w*Exception message=.*")
                 .contains(directory.toAbsolutePath().toString());
         assertThat(child.awaitExit(PATIENCE)).as("exit code of %s", child).isEqualTo(ServerMain.EXIT_FAILED);
-        Path region = RegionPaths.defaultPath(name);
-        assertThat(List.of(region, StoreFile.pathFor(region))).as("shared memory a refused server left")
-                .noneMatch(Files::exists);
+        return name;
     }
 
     private static String[] withDirectory(Path directory) {
