@@ -184,7 +184,16 @@ public final class KvsServer implements AutoCloseable {
         try {
             openPersistence(discard);
         } catch (RuntimeException | Error e) {
+            boolean createdHere = storeFile.isBlank() && store.size() == 0;
             closeStore();
+            if (createdHere) {
+                // Made blank by this start only to be refused: leave /dev/shm as it was.
+                try {
+                    StoreFile.delete(storePath);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             held.close();
             throw e;
         }
