@@ -1,11 +1,13 @@
 package io.concurrentkvs.cli;
 
+import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsIncompatibleRegionException;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -40,7 +43,9 @@ import picocli.CommandLine.TypeConversionException;
             "  kvs server --name my_kvs --idle busy  lowest latency, a core per worker",
             "  kvs server --name my_kvs --max-value-bytes 65536 --ring-size 16384",
             "  kvs server --name my_kvs --max-entries 100000 --max-data-bytes 64m",
-            "  kvs server --name my_kvs --fresh       start empty, discarding the previous data"})
+            "  kvs server --name my_kvs --fresh       start empty, discarding the previous data",
+            "  kvs server --name my_kvs --persistence /var/lib/kvs --fsync always",
+            "                                         keep the data on disk; acknowledge once forced"})
 final class ServerCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
@@ -88,6 +93,19 @@ final class ServerCommand implements Callable<Integer> {
                     + " (default: serve them again).")
     boolean fresh;
 
+    @Option(names = "--persistence", paramLabel = "DIR",
+            description = "Persist the store to this existing directory: an append-only log of every write, with"
+                    + " snapshots in the background. A server started when the shared memory is gone (a reboot,"
+                    + " 'kvs destroy') recovers from it (default: no persistence).")
+    Path persistence;
+
+    @Option(names = "--fsync", paramLabel = "POLICY", converter = FsyncConverter.class,
+            completionCandidates = FsyncConverter.Names.class,
+            description = "With --persistence, when the log is forced to disk: always (a write is acknowledged once"
+                    + " on disk), everysec (about a second of writes at risk on power loss; the default), never"
+                    + " (the OS decides).")
+    FsyncPolicy fsync;
+
     @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "balanced", converter = IdleConverter.class,
             completionCandidates = IdleNames.class,
             description = "How idle workers wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -99,10 +117,17 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        KvsServer server = KvsServer.builder(store.name()).workers(workers).stripes(stripes).ringSize(ringSize)
-                .maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes).maxClients(maxClients)
+        if (fsync != null && persistence == null) {
+            throw new ParameterException(spec.commandLine(), "--fsync needs --persistence DIR");
+        }
+        KvsServer.Builder builder = KvsServer.builder(store.name()).workers(workers).stripes(stripes)
+                .ringSize(ringSize).maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes).maxClients(maxClients)
                 .responseSlotsPerClient(responseSlots).idleStrategy(idle).maxEntries(maxEntries)
-                .maxDataBytes(maxDataBytes).fresh(fresh).build();
+                .maxDataBytes(maxDataBytes).fresh(fresh);
+        if (persistence != null) {
+            builder.persistence(persistence).fsync(fsync != null ? fsync : FsyncPolicy.EVERY_SECOND);
+        }
+        KvsServer server = builder.build();
         boolean hadStore = Files.exists(server.storePath());
         try {
             server.start();
@@ -122,6 +147,10 @@ final class ServerCommand implements Callable<Integer> {
                 + ProcessHandle.current().pid() + ", " + workers + " workers, " + stripes + " stripes, idle "
                 + server.idleStrategy() + ", ring " + ringSize + ", keys <= " + maxKeyBytes + " B, values <= "
                 + maxValueBytes + " B)");
+        if (persistence != null) {
+            out.println("kvs server: persisting to " + persistence.toAbsolutePath() + " (fsync "
+                    + FsyncConverter.word(fsync != null ? fsync : FsyncPolicy.EVERY_SECOND) + ")");
+        }
         out.println("kvs server: Ctrl-C or SIGTERM stops it; try 'kvs set --name " + server.name()
                 + " k v' and 'kvs stats --name " + server.name() + "' from another terminal");
         out.flush();
@@ -132,7 +161,10 @@ final class ServerCommand implements Callable<Integer> {
     /** What the server found in its store file, and how much the file holds. */
     private String storeLine(KvsServer server, boolean hadStore) {
         String found;
-        if (!hadStore) {
+        if (!hadStore && persistence != null) {
+            found = "recovered " + Formats.count(server.storageSize()) + " entries from " + persistence.toAbsolutePath()
+                    + " into " + server.storePath();
+        } else if (!hadStore) {
             found = "created " + server.storePath();
         } else if (fresh) {
             found = "discarded the entries in " + server.storePath() + " (--fresh)";

@@ -35,6 +35,7 @@ final class StatsReport {
                 + after.maxValueBytes() + " B, " + after.maxClients() + " clients x "
                 + after.responseSlotsPerClient() + " in flight");
         lines.addAll(store(after));
+        lines.add(disk(after, now));
         lines.add("");
         lines.add(String.format(Locale.ROOT, "%-9s %14s %12s   %s", "op", "total", "per second", "detail"));
         lines.add(opLine("get", before, after, KvsStats::gets,
@@ -62,6 +63,24 @@ final class StatsReport {
                 ? "rates     over the last " + Formats.duration(Duration.ofMillis(window)) + " of heartbeats"
                 : "rates     unknown: the server published no counters between the two samples");
         return lines;
+    }
+
+    /** The persistence line: the fsync policy, the log since the last snapshot, the last fsync and snapshot. */
+    static String disk(KvsStats s, Instant now) {
+        if (s.fsyncPolicy().isEmpty()) {
+            return "disk      no persistence (the data lives in shared memory only)";
+        }
+        String refused = s.persistenceRefusals() > 0 || s.logBytesDropped() > 0
+                ? "; " + Formats.count(s.persistenceRefusals()) + " writes refused (disk full), "
+                        + Formats.bytes(s.logBytesDropped()) + " of log dropped (log failed)"
+                : "";
+        return "disk      fsync " + FsyncConverter.word(s.fsyncPolicy().get()) + ", log " + Formats.bytes(s.logBytes())
+                + ", last fsync " + ago(s.lastFsync(), now) + ", last snapshot " + ago(s.lastSnapshot(), now)
+                + (s.snapshotBytes() > 0 ? " (" + Formats.bytes(s.snapshotBytes()) + ")" : "") + refused;
+    }
+
+    private static String ago(java.util.Optional<Instant> when, Instant now) {
+        return when.map(t -> Formats.duration(Duration.between(t, now)) + " ago").orElse("never");
     }
 
     /** The store file's lines: entries against the limit, then where its data bytes are. */

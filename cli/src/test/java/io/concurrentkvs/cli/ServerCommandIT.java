@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kvs server}: says where it serves, and SIGTERM stops it gracefully with final statistics; the
@@ -117,5 +118,36 @@ class ServerCommandIT {
 
         KvsProcesses.Server fresh = kvs.startServer(name, "--max-entries", "3", "--max-data-bytes", "1m", "--fresh");
         assertThat(fresh.log()).contains("room for 3 entries");
+    }
+
+    @Test
+    void persistenceRecoversTheEntriesAfterTheSharedMemoryIsDestroyed(@TempDir Path dir) throws Exception {
+        String name = KvsProcesses.uniqueName("cli-persist");
+        KvsProcesses.Server first = kvs.startServer(name, "--persistence", dir.toString(), "--fsync", "always");
+        assertThat(first.log()).contains("kvs server: persisting to " + dir.toAbsolutePath() + " (fsync always)");
+        assertThat(kvs.run("set", "--name", name, "user:1", "Ada").exitCode()).isZero();
+        assertThat(kvs.run("set", "--name", name, "user:2", "Grace").exitCode()).isZero();
+        assertThat(kvs.run("del", "--name", name, "user:2").exitCode()).isZero();
+        CliResult stats = kvs.run("stats", "--name", name);
+        assertThat(stats.stdout()).as(stats.describe()).contains("disk      fsync always, log ");
+        first.stopGracefully();
+        assertThat(kvs.run("destroy", "--name", name).exitCode()).isZero();
+
+        KvsProcesses.Server second = kvs.startServer(name, "--persistence", dir.toString());
+        assertThat(second.log()).contains("kvs server: recovered 1 entries from " + dir.toAbsolutePath());
+        CliResult kept = kvs.run("get", "--name", name, "user:1");
+        assertThat(kept.stdout()).as(kept.describe()).isEqualTo("Ada\n");
+        assertThat(kvs.run("get", "--name", name, "user:2").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void fsyncWithoutPersistenceAndAnUnknownPolicyAreUsageErrors(@TempDir Path dir) throws Exception {
+        String name = KvsProcesses.uniqueName("cli-fsync");
+        CliResult alone = kvs.run("server", "--name", name, "--fsync", "always");
+        assertThat(alone.exitCode()).as(alone.describe()).isEqualTo(2);
+        assertThat(alone.stderr()).as(alone.describe()).contains("--fsync needs --persistence DIR");
+        CliResult unknown = kvs.run("server", "--name", name, "--persistence", dir.toString(), "--fsync", "sometimes");
+        assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
+        assertThat(unknown.stderr()).as(unknown.describe()).contains("use always, everysec or never");
     }
 }

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * store full fails with {@link KvsCapacityException}). The whole file is reserved at start, so a full
  * {@code /dev/shm} fails there.
  *
+ * <p>With {@link Builder#persistence(Path)} the store is also logged to a directory on disk, forced as
+ * {@link Builder#fsync(FsyncPolicy)} says and compacted into snapshots in the background; a server started
+ * when the shared memory is gone (a reboot, {@link #destroy}) recovers from it.
+ *
  * <p>{@link #start()} first takes the name's lock file ({@code <region path>.lock}, an exclusive lock held
  * until {@link #stop()}; a server holding it, in this JVM or another process, makes this one fail with
  * {@link KvsRegionInUseException} naming its pid), then opens (or adopts) the store, then creates a fresh
@@ -180,7 +184,16 @@ public final class KvsServer implements AutoCloseable {
         try {
             openPersistence(discard);
         } catch (RuntimeException | Error e) {
+            boolean createdHere = storeFile.isBlank() && store.size() == 0;
             closeStore();
+            if (createdHere) {
+                // Made blank by this start only to be refused: leave /dev/shm as it was.
+                try {
+                    StoreFile.delete(storePath);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             held.close();
             throw e;
         }

@@ -201,6 +201,7 @@ class PersistenceTest {
         Path full = Files.createDirectory(dir.resolve("full"));
         assertStartFails(KvsServer.builder(name).persistence(full).persistenceTuning(new Persistence.Tuning(64 << 20,
                 1 << 20, 10, LogWriter.PreallocationFault.NONE, Long.MAX_VALUE)), "full disk");
+        assertThat(KvsServer.builder(name).build().storePath()).as("a refused start leaves no store file").doesNotExist();
         assertThatThrownBy(() -> KvsServer.builder(name).fsync(FsyncPolicy.ALWAYS).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("persistence");
     }

@@ -150,7 +150,6 @@ public final class LogWriter implements Journal, AutoCloseable {
             closeQuietly(current);
             throw e;
         }
-        this.lastForceMillis = System.currentTimeMillis();
         this.flusher = new Thread(this::flushLoop, threadName);
         flusher.setDaemon(true);
         flusher.start();

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * length is answered {@link ResponseStatus#MALFORMED}, and so is every request after a record whose
  * lengths break the framing. No exception escapes the loop: a worker survives whatever is written into
  * the region. With several workers, a {@link ClientOrderGate} keeps each client's batches in ring order.
+ *
+ * <p>With persistence, the store journals each write to the log as it applies it; a write the log cannot take
+ * (its disk is full) is answered {@link ResponseStatus#REFUSED} unapplied. Under {@code FsyncPolicy.ALWAYS} a
+ * batch that wrote is sealed at once but acknowledged only once the log is on disk past it ({@link
+ * DeferredAnswers}), while the worker goes on with the next batches.
  */
 final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
