@@ -259,21 +259,40 @@ public final class LogWriter implements Journal, AutoCloseable {
      * (they may never be).
      */
     public boolean awaitDurable(long position) {
+        return awaitDurable(position, Long.MAX_VALUE) == Durability.DURABLE;
+    }
+
+    /** What {@link #awaitDurable(long, long)} saw. */
+    public enum Durability {
+        DURABLE,
+        /** Not yet: the wait timed out. */
+        PENDING,
+        /** The log failed or closed first: the records may never be durable. */
+        FAILED
+    }
+
+    /** Waits at most {@code timeoutNanos} for the records through {@code position} to be on disk. */
+    public Durability awaitDurable(long position, long timeoutNanos) {
         if (durablePosition >= position) {
-            return true;
+            return Durability.DURABLE;
         }
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
             while (durablePosition < position) {
                 if (failure != null || (closing && !flusher.isAlive())) {
-                    return false;
+                    return Durability.FAILED;
                 }
-                durable.awaitNanos(IDLE_WAIT_NANOS);
+                long left = deadline == Long.MAX_VALUE ? IDLE_WAIT_NANOS : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Durability.PENDING;
+                }
+                durable.awaitNanos(Math.min(left, IDLE_WAIT_NANOS));
             }
-            return true;
+            return Durability.DURABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Durability.FAILED;
         } finally {
             lock.unlock();
         }

@@ -57,6 +57,22 @@ final class DeferredAnswers {
         }
     }
 
+    /**
+     * The ring is empty: waits up to {@code nanos} for the newest waiting run to be durable (woken by the
+     * log's force, not by a poll), completing what became durable. The worker then looks at the ring again.
+     */
+    void awaitBriefly(long nanos) {
+        if (size == 0) {
+            return;
+        }
+        LogWriter.Durability seen = log.awaitDurable(positions[(head + size - 1) % CAPACITY], nanos);
+        if (seen == LogWriter.Durability.FAILED) {
+            abandonAll();
+        } else {
+            completeThrough(log.durablePosition());
+        }
+    }
+
     /** Waits until every waiting run is durable and completes them (the worker is stopping). */
     void awaitAll() {
         if (size > 0) {

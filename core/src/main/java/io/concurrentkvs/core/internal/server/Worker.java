@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** How long an idle worker with answers waiting for the log waits before it looks at the ring again. */
+    private static final long DEFERRED_WAIT_NANOS = 50_000;
 
     private final int workerIndex;
     private final RequestRing ring;
@@ -137,6 +139,11 @@ final class Worker implements Runnable {
                         deferred.awaitAll();
                     }
                     return;
+                }
+                if (deferred != null && deferred.waiting() > 0) {
+                    // Answers wait for the log's force: wake with it, not after an idle back-off.
+                    deferred.awaitBriefly(DEFERRED_WAIT_NANOS);
+                    continue;
                 }
                 idler.idle();
                 continue;
