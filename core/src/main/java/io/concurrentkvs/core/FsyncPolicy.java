@@ -13,11 +13,11 @@ public enum FsyncPolicy {
      */
     ALWAYS,
     /**
-     * The log is written as writes arrive and forced about once a second, in the background: a power loss
+     * The log is written within 10 ms of each write and forced about once a second, in the background: a power loss
      * or an operating system crash loses at most about the last second of acknowledged writes. The
      * default.
      */
     EVERY_SECOND,
-    /** The log is written as writes arrive and never forced: the operating system decides when it reaches the disk. */
+    /** The log is written within 10 ms of each write and never forced: the operating system decides when it reaches the disk. */
     NEVER
 }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writers (server workers, inside a segment's lock) encode their record into the active in-memory chunk
  * and return; they wait only when every chunk is full (the disk is slower than the writes: backpressure).
- * One flusher thread takes whole chunks, writes them to the current file and forces it as the {@link
- * FsyncPolicy} says: {@code ALWAYS} after every pass, so that all the records that arrived while the last
+ * One flusher thread takes the chunks (a full one at once; a partly filled one at once under {@code ALWAYS},
+ * otherwise within 10 ms, so that a stream of writes becomes a few large system calls), writes them to the
+ * current file and forces it as the {@link FsyncPolicy} says: {@code ALWAYS} after every pass, so that all the records that arrived while the last
  * force ran share the next one (group commit); {@code EVERY_SECOND} once a second; {@code NEVER} not at all.
  * Under {@code ALWAYS}, {@link #durablePosition()} tells workers which records are on disk, so they
  * acknowledge a write only then.
@@ -45,6 +46,8 @@ public final class LogWriter implements Journal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long FORCE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Under EVERY_SECOND and NEVER, records reach the file at most this long after they were appended. */
+    private static final long WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int CHUNKS = 4;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
@@ -223,7 +226,8 @@ public final class LogWriter implements Journal, AutoCloseable {
         current.appendOffset += length;
         appended += length;
         chunk.endPosition = appended;
-        if (wasEmpty && flusherWaiting) {
+        // Only a writer under ALWAYS waits for the flusher; other policies' records go at the next pass.
+        if (wasEmpty && flusherWaiting && policy == FsyncPolicy.ALWAYS) {
             work.signal();
         }
     }
@@ -407,17 +411,16 @@ public final class LogWriter implements Journal, AutoCloseable {
         LogFile writing = current; // set before this thread started
         boolean unforced = false;
         long writtenThrough = 0;
+        long lastPassNanos = System.nanoTime();
         try {
             while (true) {
                 boolean closeNow;
                 lock.lock();
                 try {
-                    while (full.isEmpty() && (active == null || active.used == 0) && !closing
-                            && !(unforced && forceDue())) {
+                    while (!closing && full.isEmpty() && !partialChunkDue(lastPassNanos) && !(unforced && forceDue())) {
                         flusherWaiting = true;
                         try {
-                            work.awaitNanos(unforced && policy == FsyncPolicy.EVERY_SECOND
-                                    ? Math.max(1, FORCE_INTERVAL_NANOS - nanosSinceForce()) : IDLE_WAIT_NANOS);
+                            work.awaitNanos(waitNanos(unforced, lastPassNanos));
                         } catch (InterruptedException e) {
                             // Only close() ends this thread.
                         } finally {
@@ -437,6 +440,7 @@ public final class LogWriter implements Journal, AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                lastPassNanos = System.nanoTime();
                 for (Chunk chunk : taken) {
                     if (chunk.file != writing) {
                         finish(writing);
@@ -486,6 +490,31 @@ public final class LogWriter implements Journal, AutoCloseable {
             fail(e);
             closeQuietly(writing);
         }
+    }
+
+    /**
+     * Whether the flusher should take the partly filled active chunk now. Under {@code ALWAYS} at once (a
+     * writer waits for it); otherwise once {@link #WRITE_INTERVAL_NANOS} has passed since the last pass, so
+     * that a steady stream of writes becomes a few large writes instead of a system call and a wake-up per
+     * record. Under the lock.
+     */
+    private boolean partialChunkDue(long lastPassNanos) {
+        if (active == null || active.used == 0) {
+            return false;
+        }
+        return policy == FsyncPolicy.ALWAYS || System.nanoTime() - lastPassNanos >= WRITE_INTERVAL_NANOS;
+    }
+
+    /** How long the flusher may sleep: until a partial chunk, or a force, falls due. Under the lock. */
+    private long waitNanos(boolean unforced, long lastPassNanos) {
+        long wait = IDLE_WAIT_NANOS;
+        if (active != null && active.used > 0 && policy != FsyncPolicy.ALWAYS) {
+            wait = Math.min(wait, WRITE_INTERVAL_NANOS - (System.nanoTime() - lastPassNanos));
+        }
+        if (unforced && policy == FsyncPolicy.EVERY_SECOND) {
+            wait = Math.min(wait, FORCE_INTERVAL_NANOS - nanosSinceForce());
+        }
+        return Math.max(1_000, wait);
     }
 
     private boolean forceDue() {
