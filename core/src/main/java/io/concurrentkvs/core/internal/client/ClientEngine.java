@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.client;
 
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
@@ -355,17 +356,7 @@ public final class ClientEngine implements AutoCloseable {
         closed = true;
         LockSupport.unpark(pollerThread);
         if (Thread.currentThread() != pollerThread) {
-            boolean interrupted = false;
-            while (pollerThread.isAlive()) {
-                try {
-                    pollerThread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(pollerThread);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.persist;
 
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.internal.store.Journal;
 import java.io.IOException;
@@ -622,16 +623,6 @@ public final class LogWriter implements Journal, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        boolean interrupted = false;
-        while (flusher.isAlive()) {
-            try {
-                flusher.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(flusher);
     }
 }

@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.persist;
 
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.internal.store.EntrySink;
 import io.concurrentkvs.core.internal.store.SharedStore;
 import java.io.IOException;
@@ -171,17 +172,7 @@ final class Snapshotter implements AutoCloseable {
     public void close() {
         stopping = true;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.server;
 
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
@@ -166,7 +167,7 @@ public final class ServerRuntime {
             region.setState(RegionHeaderDescriptor.STATE_STOPPING);
         }
         for (Thread thread : workerThreads) {
-            joinUninterruptibly(thread);
+            Threads.joinUninterruptibly(thread);
         }
         expectedState = RegionHeaderDescriptor.STATE_STOPPED;
         if (failed || failure.get() != null) {
@@ -177,7 +178,7 @@ public final class ServerRuntime {
         }
         monitorStop = true;
         LockSupport.unpark(monitorThread);
-        joinUninterruptibly(monitorThread);
+        Threads.joinUninterruptibly(monitorThread);
     }
 
     /**
@@ -194,20 +195,6 @@ public final class ServerRuntime {
             return;
         }
         region.setState(state);
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void monitor() {
