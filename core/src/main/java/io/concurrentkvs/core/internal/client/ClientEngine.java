@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 /**
  * The asynchronous core of a connection: takes requests from any thread, sends them in batches,
@@ -61,7 +61,11 @@ public final class ClientEngine implements AutoCloseable {
     private final long syncSpinNanos;
     private final Executor completionExecutor;
 
-    final MpscUnboundedXaddArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedXaddArrayQueue<>(1024);
+    /**
+     * Callers' requests for the poller. JCTools' VarHandle flavour: the same algorithm as its Unsafe queues, without
+     * {@code sun.misc.Unsafe}, which Java 24+ warns about on first use.
+     */
+    final MpscUnboundedVarHandleArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedVarHandleArrayQueue<>(1024);
     /** Requests submitted and neither sent nor failed yet (in the hand-off queue or a dispatcher's queue). */
     final AtomicInteger waiting = new AtomicInteger();
 
