@@ -16,8 +16,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The synchronous client, with the original C++ library's API: {@code get/set/post/del} with a
- * millisecond timeout that defaults to {@value #DEFAULT_TIMEOUT_MS} ms, plus their {@code ...Async}
- * variants returning {@link CompletableFuture}.
+ * millisecond timeout, plus their {@code ...Async} variants returning {@link CompletableFuture}.
+ *
+ * <p>A call without a timeout uses its connection's {@link ConnectionOptions#defaultTimeout()}, as the
+ * async and reactive views of the same connection do: {@value #DEFAULT_TIMEOUT_MS} ms unless the
+ * connection was configured otherwise.
  *
  * <p>Unlike the original, a failure is never a silent {@code false}: {@code false} and
  * {@link Optional#empty()} only mean the answer (key absent for get/del, key present for post), and a
@@ -36,8 +39,15 @@ import java.util.concurrent.TimeoutException;
  * @param <V> value type
  */
 public final class KvsClient<K, V> implements AutoCloseable {
-    /** Default timeout of the synchronous calls, as in the original library. */
+    /**
+     * The original library's default timeout, which is also {@link ConnectionOptions#DEFAULT_TIMEOUT}: the
+     * timeout of calls without one on a connection with default options. A connection configured with
+     * another {@link ConnectionOptions#defaultTimeout()} uses that one instead.
+     */
     public static final long DEFAULT_TIMEOUT_MS = 5000;
+
+    /** How much longer than the request's timeout a call waits on its future (see {@link #await}). */
+    private static final long AWAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final AsyncKvsClient<K, V> async;
     private final boolean ownsConnection;
@@ -78,40 +88,48 @@ public final class KvsClient<K, V> implements AutoCloseable {
         return async;
     }
 
+    /** As {@link #get(Object, long)} with the connection's default timeout. */
     public Optional<V> get(K key) {
-        return get(key, DEFAULT_TIMEOUT_MS);
+        return await(async.get(key), async.connection().options().defaultTimeout());
     }
 
     /** The value under {@code key}, or empty if absent. */
     public Optional<V> get(K key, long timeoutMs) {
-        return await(async.get(key, timeout(timeoutMs)), timeoutMs);
+        Duration timeout = timeout(timeoutMs);
+        return await(async.get(key, timeout), timeout);
     }
 
+    /** As {@link #set(Object, Object, long)} with the connection's default timeout. */
     public boolean set(K key, V value) {
-        return set(key, value, DEFAULT_TIMEOUT_MS);
+        return await(async.set(key, value), async.connection().options().defaultTimeout());
     }
 
     /** Inserts or updates; true once stored. */
     public boolean set(K key, V value, long timeoutMs) {
-        return await(async.set(key, value, timeout(timeoutMs)), timeoutMs);
+        Duration timeout = timeout(timeoutMs);
+        return await(async.set(key, value, timeout), timeout);
     }
 
+    /** As {@link #post(Object, Object, long)} with the connection's default timeout. */
     public boolean post(K key, V value) {
-        return post(key, value, DEFAULT_TIMEOUT_MS);
+        return await(async.post(key, value), async.connection().options().defaultTimeout());
     }
 
     /** Inserts only; false if the key was present. */
     public boolean post(K key, V value, long timeoutMs) {
-        return await(async.post(key, value, timeout(timeoutMs)), timeoutMs);
+        Duration timeout = timeout(timeoutMs);
+        return await(async.post(key, value, timeout), timeout);
     }
 
+    /** As {@link #del(Object, long)} with the connection's default timeout. */
     public boolean del(K key) {
-        return del(key, DEFAULT_TIMEOUT_MS);
+        return await(async.del(key), async.connection().options().defaultTimeout());
     }
 
     /** Deletes; false if the key was absent. */
     public boolean del(K key, long timeoutMs) {
-        return await(async.del(key, timeout(timeoutMs)), timeoutMs);
+        Duration timeout = timeout(timeoutMs);
+        return await(async.del(key, timeout), timeout);
     }
 
     public CompletableFuture<Optional<V>> getAsync(K key) {
@@ -157,14 +175,17 @@ public final class KvsClient<K, V> implements AutoCloseable {
      * Waits for a request's future. The request's own timeout fails it from the poller; the extra grace
      * here only guards against a poller that cannot run.
      */
-    private static <T> T await(CompletableFuture<T> future, long timeoutMs) {
+    private static <T> T await(CompletableFuture<T> future, Duration timeout) {
         try {
-            return future.get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+            long nanos = timeout.toNanos();
+            // Saturating: a timeout of centuries must not wrap into a negative wait.
+            return future.get(nanos > Long.MAX_VALUE - AWAIT_GRACE_NANOS ? Long.MAX_VALUE : nanos + AWAIT_GRACE_NANOS,
+                    TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new KvsTimeoutException("no answer within " + timeoutMs + " ms");
+            throw new KvsTimeoutException("no answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             future.cancel(false);
             Thread.currentThread().interrupt();

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concurrentkvs.core.Codecs;
+import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
+import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +96,35 @@ class KvsClientTest {
     }
 
     @Test
-    void theDefaultTimeoutIsTheOriginals5000Ms() {
+    void theDefaultTimeoutIsTheOriginals5000MsAndTheConnectionsDefault() {
         assertThat(KvsClient.DEFAULT_TIMEOUT_MS).isEqualTo(5000);
+        assertThat(ConnectionOptions.DEFAULT_TIMEOUT).isEqualTo(Duration.ofMillis(KvsClient.DEFAULT_TIMEOUT_MS));
+    }
+
+    @Test
+    void callsWithoutATimeoutUseTheConnectionsDefaultTimeout() {
+        // A server of its own whose workers never skip the frozen slot within the test.
+        String stalled = name + "-stalled";
+        ConnectionOptions shortDefault = ConnectionOptions.builder().defaultTimeout(Duration.ofMillis(150)).build();
+        try (KvsServer quiet = KvsServer.builder(stalled).workers(1).stallTimeout(Duration.ofMinutes(10)).build()) {
+            quiet.start();
+            try (KvsClient<String, String> kvs = KvsClient.connect(stalled, shortDefault, Codecs.string(), Codecs.string());
+                    FrozenRing frozen = FrozenRing.freeze(quiet)) {
+                // The message names the timeout the request was sent with: the connection's 150 ms, not 5000.
+                assertThatThrownBy(() -> kvs.get("k")).isInstanceOf(KvsTimeoutException.class)
+                        .hasMessageContaining("150 ms");
+                assertThatThrownBy(() -> kvs.set("k", "v")).isInstanceOf(KvsTimeoutException.class)
+                        .hasMessageContaining("150 ms");
+                assertThatThrownBy(() -> kvs.post("k", "v")).isInstanceOf(KvsTimeoutException.class)
+                        .hasMessageContaining("150 ms");
+                assertThatThrownBy(() -> kvs.del("k")).isInstanceOf(KvsTimeoutException.class)
+                        .hasMessageContaining("150 ms");
+                // The async view of the same connection agrees.
+                assertThatThrownBy(() -> kvs.getAsync("k").join()).hasCauseInstanceOf(KvsTimeoutException.class)
+                        .hasMessageContaining("150 ms");
+            }
+        } finally {
+            KvsServer.destroy(stalled);
+        }
     }
 }

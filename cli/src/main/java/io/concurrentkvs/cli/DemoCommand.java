@@ -5,17 +5,20 @@ import io.concurrentkvs.core.Codecs;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
+import io.concurrentkvs.reactive.ReactiveKvsClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,11 +26,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code kvs demo}: the original library's two-terminal demo in one command. Starts {@code kvs server} as
  * a separate JVM on a store name unique to this run, runs a client in this process that shows every
- * operation (sync, then async), checks each answer, then stops the server with SIGTERM as Ctrl-C would and
+ * operation in each view of one connection (blocking, {@code CompletableFuture}, then Reactor: a cold
+ * {@code Mono} and a backpressured {@code setAll}), checks each answer, then stops the server with SIGTERM
+ * as Ctrl-C would and
  * shows its final statistics. The run's store name is thrown away, so the demo then removes the store file
  * the server keeps (a {@code kvs server} on a name of one's own keeps it for the next server); it leaves no
  * file in {@code /dev/shm}, on error paths too. Runs on the main thread; the server's output is copied by
@@ -35,8 +42,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Start a server process, run a client in this process showing GET/SET/POST/DEL (blocking and"
-                    + " CompletableFuture calls), then stop the server gracefully.",
+            "Start a server process, run a client in this process showing GET/SET/POST/DEL (blocking,"
+                    + " CompletableFuture and Reactor calls, with a backpressured setAll), then stop the server"
+                    + " gracefully.",
             "Uses a store name unique to the run (kvs-demo-<pid>-<random>), so it never disturbs another"
                     + " store, and removes that store's files at the end. Exits 0 if every answer was the"
                     + " expected one."
@@ -51,6 +59,10 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     private static final String PREFIX = "demo      ";
     private static final String CLIENT = "client    ";
+    /** Rows in the demo's backpressured {@code setAll}. */
+    private static final int SET_ALL_ROWS = 100;
+    /** The most requests that {@code setAll} keeps in flight, and so asks its upstream for ahead of its results. */
+    private static final int SET_ALL_WINDOW = 8;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads of the demo server (default: ${DEFAULT-VALUE}).")
     int workers = 1;
@@ -170,8 +182,52 @@ final class DemoCommand implements Callable<Integer> {
             step(out, "get", "lang:3 .thenApply(toUpperCase)",
                     client.getAsync("lang:3").thenApply(v -> v.map(s -> s.toUpperCase(Locale.ROOT))).join(),
                     Optional.of("RUST"), "composed on the future");
-            return 11 + 3 + 4 + 3;
+            return 11 + 3 + 4 + 3 + runReactive(client, out);
         }
+    }
+
+    /**
+     * The Reactor view of the same connection: a cold {@code Mono} (nothing sent before it is subscribed)
+     * and a {@code setAll} that asks its upstream for no more than its window ahead of the results.
+     * Returns how many requests it sent.
+     */
+    private long runReactive(KvsClient<String, String> client, PrintWriter out) {
+        ReactiveKvsClient<String, String> rx = ReactiveKvsClient.create(client.connection(), Codecs.string(),
+                Codecs.string());
+        out.println(CLIENT + "reactive calls (Project Reactor, same connection; nothing is sent before a subscribe):");
+        Mono<Optional<String>> get = rx.get("lang:3");
+        step(out, "get", "lang:3 (Mono<Optional<String>>)", get.block(), Optional.of("Rust"), "found");
+        Mono<Boolean> cold = rx.set("lazy:1", "cold");
+        step(out, "get", "lazy:1 (a set Mono, unsubscribed)", client.get("lazy:1"), Optional.empty(),
+                "absent: a Mono nobody subscribed sends nothing");
+        step(out, "set", "lazy:1 = \"cold\" .block()", cold.block(), true, "sent at the subscribe");
+        step(out, "get", "lazy:1", rx.get("lazy:1").block(), Optional.of("cold"), "found");
+
+        AtomicLong firstRequest = new AtomicLong();
+        AtomicLong largestRequest = new AtomicLong();
+        Flux<Map.Entry<String, String>> rows = Flux.range(1, SET_ALL_ROWS)
+                .map(i -> Map.entry("city:" + i, "city number " + i))
+                .doOnRequest(n -> {
+                    firstRequest.compareAndSet(0, n);
+                    largestRequest.accumulateAndGet(n, Math::max);
+                });
+        List<Boolean> stored = rx.setAll(rows, SET_ALL_WINDOW).collectList().block();
+        step(out, "setAll", "city:1.." + SET_ALL_ROWS + " (window " + SET_ALL_WINDOW + ")", countTrue(stored),
+                SET_ALL_ROWS + " x true", "one result per row, in order");
+        step(out, "", "  rows asked of the upstream", "first " + firstRequest.get() + ", never more than "
+                + Math.max(SET_ALL_WINDOW, largestRequest.get()), "first " + SET_ALL_WINDOW + ", never more than "
+                + SET_ALL_WINDOW, "backpressure: at most the window ahead");
+        List<Optional<String>> read = rx.getAll(Flux.just("city:1", "city:" + SET_ALL_ROWS, "city:0"))
+                .collectList().block();
+        step(out, "getAll", "city:1, city:" + SET_ALL_ROWS + ", city:0", read, List.of(Optional.of("city number 1"),
+                Optional.of("city number " + SET_ALL_ROWS), Optional.empty()), "in input order; city:0 absent");
+        return 1 + 1 + 1 + 1 + SET_ALL_ROWS + 3;
+    }
+
+    /** "N x true" when every result is true, else the results themselves. */
+    private static String countTrue(List<Boolean> results) {
+        boolean allTrue = results != null && results.stream().allMatch(Boolean.TRUE::equals);
+        return allTrue ? results.size() + " x true" : String.valueOf(results);
     }
 
     private static <T> List<T> joinAll(List<CompletableFuture<T>> futures) {
@@ -183,7 +239,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!ok) {
             mismatches++;
         }
-        out.println(String.format(Locale.ROOT, "%s  %-5s %-30s -> %-34s %s", CLIENT, op, args, show(actual),
+        out.println(String.format(Locale.ROOT, "%s  %-6s %-34s -> %-34s %s", CLIENT, op, args, show(actual),
                 ok ? meaning : "UNEXPECTED: expected " + show(expected)));
         out.flush();
     }

@@ -55,7 +55,7 @@ final class ServerCommand implements Callable<Integer> {
     int workers = KvsServer.DEFAULT_WORKERS;
 
     @Option(names = {"-s", "--stripes"}, paramLabel = "N",
-            description = "Lock stripes of the store (default: ${DEFAULT-VALUE}).")
+            description = "Segments of the store, each with its own hash index and lock (default: ${DEFAULT-VALUE}).")
     int stripes = KvsServer.DEFAULT_STRIPES;
 
     @Option(names = "--ring-size", paramLabel = "SLOTS",

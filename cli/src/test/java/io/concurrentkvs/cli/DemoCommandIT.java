@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code kvs demo}: a server process and a client, every operation shown, a graceful stop, exit 0. */
+/**
+ * {@code kvs demo}: a server process and a client, every operation shown in the blocking, async and
+ * reactive views, a graceful stop, exit 0.
+ */
 class DemoCommandIT {
     @RegisterExtension
     final KvsProcesses kvs = new KvsProcesses();
@@ -30,7 +33,13 @@ class DemoCommandIT {
                 .containsPattern("get\\s+user:1\\s+-> \\(absent\\)\\s+absent")
                 .contains("sent 3 setAsync without waiting")
                 .containsPattern("get\\*4\\s+lang:1..4\\s+-> \\[\"Java\", \"C\\+\\+\", \"Rust\", \\(absent\\)\\]")
-                .contains("stats     served 21 requests")
+                .containsPattern("get\\s+lang:3 \\(Mono<Optional<String>>\\)\\s+-> \"Rust\"\\s+found")
+                .containsPattern("get\\s+lazy:1 \\(a set Mono, unsubscribed\\)\\s+-> \\(absent\\)")
+                .containsPattern("setAll\\s+city:1..100 \\(window 8\\)\\s+-> 100 x true")
+                .containsPattern("rows asked of the upstream\\s+-> first 8, never more than 8\\s+backpressure")
+                .containsPattern("getAll\\s+city:1, city:100, city:0\\s+-> \\[\"city number 1\", \"city number 100\","
+                        + " \\(absent\\)\\]")
+                .contains("stats     served 128 requests")
                 .contains("[server] kvs server: stopped.")
                 .contains("exited with code 143")
                 .contains("done: every answer was as expected")

@@ -21,6 +21,16 @@ class ServerCommandIT {
     final KvsProcesses kvs = new KvsProcesses();
 
     @Test
+    void helpDescribesStripesAsTheStoresSegmentsEachWithItsOwnLock() {
+        CliResult help = kvs.run("server", "--help");
+        assertThat(help.exitCode()).as(help.describe()).isZero();
+        assertThat(help.stdout()).as(help.describe())
+                .containsPattern("--stripes=N\\s+Segments\\s+of\\s+the\\s+store,\\s+each\\s+with\\s+its\\s+own\\s+hash\\s+index"
+                        + "\\s+and\\s+lock")
+                .doesNotContain("Lock stripes");
+    }
+
+    @Test
     void printsWhereItServesWithItsSettings() throws Exception {
         String name = KvsProcesses.uniqueName("cli-server");
         KvsProcesses.Server server = kvs.startServer(name, "--workers", "2", "--stripes", "32", "--idle", "yielding");

@@ -142,7 +142,7 @@ public final class AsyncKvsClient<K, V> {
      * @throws NullPointerException if {@code key} is null
      * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()}
      */
-    public byte[] encodeKey(K key) {
+    byte[] encodeKey(K key) {
         Objects.requireNonNull(key, "key must not be null");
         byte[] bytes = keyCodec.encode(key);
         int max = engine.maxKeyBytes();
@@ -159,7 +159,7 @@ public final class AsyncKvsClient<K, V> {
      * @throws NullPointerException if {@code value} is null
      * @throws IllegalArgumentException if the encoded value exceeds {@link KvsConnection#maxValueBytes()}
      */
-    public byte[] encodeValue(V value) {
+    byte[] encodeValue(V value) {
         Objects.requireNonNull(value, "value must not be null");
         byte[] bytes = valueCodec.encode(value);
         int max = engine.maxValueBytes();

@@ -87,8 +87,11 @@ public final class KvsConnection implements AutoCloseable {
         return engine.inFlight();
     }
 
-    /** The asynchronous core shared by every client view. For the library's own modules. */
-    public ClientEngine engine() {
+    /**
+     * The asynchronous core shared by every client view. Package-private: the reactive and blocking views
+     * reach it only through {@link AsyncKvsClient}.
+     */
+    ClientEngine engine() {
         return engine;
     }
 

@@ -67,6 +67,7 @@ public final class KvsServer implements AutoCloseable {
      * of small values) and one connection's batches are applied one at a time in any case.
      */
     public static final int DEFAULT_WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    /** Default number of store segments, each with its own hash index and lock: see {@link Builder#stripes}. */
     public static final int DEFAULT_STRIPES = 16;
     public static final int DEFAULT_RING_SIZE = 2048;
     public static final int DEFAULT_MAX_KEY_BYTES = 256;
@@ -541,7 +542,8 @@ public final class KvsServer implements AutoCloseable {
 
         /**
          * Segments of the store, each with its own index and lock (as the original's lock stripes). Writes
-         * to different segments run in parallel; reads never lock. At most 65536.
+         * to different segments run in parallel; reads never lock. At most 65536; {@value #DEFAULT_STRIPES}
+         * by default.
          */
         public Builder stripes(int stripes) {
             this.stripes = requirePositive("stripes", stripes);

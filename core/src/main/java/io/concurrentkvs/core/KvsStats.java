@@ -31,7 +31,7 @@ import java.util.Optional;
  * @param started when the server created the region
  * @param lastHeartbeat the server's last heartbeat
  * @param workers worker threads
- * @param stripes lock stripes of the store
+ * @param stripes segments of the store, each with its own hash index and lock
  * @param ringCapacity request ring slots
  * @param maxKeyBytes key limit
  * @param maxValueBytes value limit

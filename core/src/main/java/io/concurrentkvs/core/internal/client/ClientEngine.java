@@ -2,12 +2,14 @@ package io.concurrentkvs.core.internal.client;
 
 import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.ConnectionOptions;
+import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
+import io.concurrentkvs.core.internal.region.RegionNotReadyException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -130,9 +132,9 @@ public final class ClientEngine implements AutoCloseable {
         while (true) {
             try {
                 return Region.attach(path);
-            } catch (KvsUnavailableException e) {
-                boolean initialising = e.getMessage().contains("still being initialised");
-                if (!initialising || System.nanoTime() - start > timeoutNanos) {
+            } catch (RegionNotReadyException e) {
+                // The only unavailability that passes by itself: the server is writing the header.
+                if (System.nanoTime() - start > timeoutNanos) {
                     throw e;
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -244,7 +246,7 @@ public final class ClientEngine implements AutoCloseable {
         }
         if (waiting.incrementAndGet() > options.maxWaitingRequests()) {
             waiting.decrementAndGet();
-            f.completeExceptionally(new KvsException("too many requests waiting for a free response slot on '"
+            f.completeExceptionally(new KvsCapacityException("too many requests waiting for a free response slot on '"
                     + name + "' (limit " + options.maxWaitingRequests() + "): slow down or raise maxWaitingRequests"));
             return f;
         }

@@ -48,7 +48,8 @@ final class Poller implements Runnable {
      * While answers are due: spin 20 µs, then yield, and park (briefly) only when an answer is long
      * overdue. The bounded spin keeps a burst of answers on one core; the yield matters on small
      * machines, where a server worker and a caller spinning on its own answer already occupy two cores
-     * and a third unbounded spinner stalls whichever the scheduler preempts (see DESIGN-NOTES).
+     * and a third unbounded spinner stalls whichever the scheduler preempts: measured on a 2-core VM,
+     * three spinning threads (caller, poller, worker) made about 130 round trips a second, p50 4 ms.
      */
     private static final IdleStrategy WHILE_DUE = IdleStrategy.backoff(
             Duration.ofNanos(20_000), Duration.ofMillis(2), Duration.ofNanos(20_000), Duration.ofNanos(100_000));

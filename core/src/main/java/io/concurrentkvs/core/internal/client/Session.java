@@ -1,5 +1,6 @@
 package io.concurrentkvs.core.internal.client;
 
+import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
@@ -46,14 +47,15 @@ final class Session {
      * Registers this process in {@code region}'s client table. Poller (or the connecting thread, before
      * the poller starts), with {@code guard} not retired.
      *
-     * @throws KvsException if the table is full
+     * @throws KvsCapacityException if the table is full
+     * @throws KvsException if the entry could not be taken for another reason
      */
     static Session open(Region region, MappingGuard guard) {
         ClientTable table = region.clientTable();
         ClientTable.Registration registration =
                 table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
         if (registration == null) {
-            throw new KvsException("cannot connect to " + region.path() + ": all " + table.capacity()
+            throw new KvsCapacityException("cannot connect to " + region.path() + ": all " + table.capacity()
                     + " client entries are in use (raise the server's maxClients)");
         }
         ResponseSlots responses = region.responseSlots();

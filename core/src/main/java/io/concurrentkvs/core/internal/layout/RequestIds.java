@@ -6,8 +6,10 @@ package io.concurrentkvs.core.internal.layout;
  *
  * <p>The client-table generation in the upper bits makes ids unique across successive owners of the
  * same table entry: an answer to a dead client's request can never match a request of the entry's next
- * owner. 2^40 requests per registration is 61 hours at 5 million per second; a client that reaches it
- * re-registers.
+ * owner. 2^40 batch ids per registration is 61 hours at 5 million batches per second. A connection
+ * whose dispatcher reaches {@link #MAX_SEQUENCE} stops sending on that registration; its poller then
+ * handles it as a lost server: it fails what is in flight with {@code KvsUnavailableException},
+ * unregisters, and registers again under a new generation (the connection itself stays usable).
  */
 public final class RequestIds {
     public static final int SEQUENCE_BITS = 40;

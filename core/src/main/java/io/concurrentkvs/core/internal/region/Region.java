@@ -187,8 +187,8 @@ public final class Region {
     /**
      * Maps an existing region and validates its header.
      *
-     * @throws KvsUnavailableException if no file exists at {@code path} or its server has not finished
-     *     creating it
+     * @throws RegionNotReadyException if its server has not finished creating it
+     * @throws KvsUnavailableException if no file exists at {@code path}
      * @throws KvsIncompatibleRegionException if the file is not a region of a supported layout
      */
     public static Region attach(Path path) {
@@ -259,7 +259,7 @@ public final class Region {
             if (magic != MAGIC && magic != 0) {
                 throw incompatible(path, String.format("magic is 0x%016x, expected 0x%016x", magic, MAGIC));
             }
-            throw new KvsUnavailableException("region " + path + " is still being initialised by its server");
+            throw new RegionNotReadyException("region " + path + " is still being initialised by its server");
         }
         if (magic != MAGIC) {
             throw incompatible(path, String.format(

@@ -151,8 +151,10 @@ class RegionTest {
         Path path = dir.resolve("r");
         Region.create(path, GEOMETRY, Region.defaultPermissions(), new ServerIdentity(1, 0, 7, 1, 1, 1));
         assertThatThrownBy(() -> Region.attach(path))
+                .isInstanceOf(RegionNotReadyException.class)
                 .isInstanceOf(KvsUnavailableException.class)
                 .hasMessageContaining("initialised");
+        assertThatThrownBy(() -> Region.readHeader(path)).isInstanceOf(RegionNotReadyException.class);
         assertThat(Region.peekEpoch(path)).isZero();
     }
 
