@@ -63,7 +63,8 @@ public class PollerBenchmark {
     KvsClient<byte[], byte[]> sync;
     final byte[] key = "kxxxx0000042".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     @SuppressWarnings("unchecked")
-    final CompletableFuture<Optional<byte[]>>[] batch = new CompletableFuture[64];
+    final CompletableFuture<Optional<byte[]>>[] batch =
+            (CompletableFuture<Optional<byte[]>>[]) new CompletableFuture<?>[64];
 
     @Setup(Level.Trial)
     public void setUp() {

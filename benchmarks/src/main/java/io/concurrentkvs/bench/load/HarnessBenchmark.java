@@ -35,7 +35,8 @@ public class HarnessBenchmark {
     private final SplittableRandom random = new SplittableRandom(1);
     private final PipelineWindow window = new PipelineWindow();
     @SuppressWarnings("unchecked")
-    private final CompletableFuture<Object>[] pending = new CompletableFuture[BATCH];
+    private final CompletableFuture<Object>[] pending =
+            (CompletableFuture<Object>[]) new CompletableFuture<?>[BATCH];
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
