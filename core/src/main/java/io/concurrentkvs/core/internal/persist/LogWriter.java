@@ -163,25 +163,16 @@ public final class LogWriter implements Journal, AutoCloseable {
 
     @Override
     public void set(byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength) {
-        int length = LogRecords.setLength(keyLength, valueLength);
-        lock.lock();
-        try {
-            Chunk chunk = chunkWithRoom(length);
-            if (chunk == null) {
-                bytesDropped += length;
-                return;
-            }
-            LogRecords.writeSet(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, value,
-                    valueOffset, valueLength, crc);
-            appendedInto(chunk, length);
-        } finally {
-            lock.unlock();
-        }
+        append(LogRecords.setLength(keyLength, valueLength), key, keyLength, value, valueOffset, valueLength);
     }
 
     @Override
     public void del(byte[] key, int keyLength) {
-        int length = LogRecords.delLength(keyLength);
+        append(LogRecords.delLength(keyLength), key, keyLength, null, 0, 0);
+    }
+
+    /** Appends a SET of {@code value}, or a DEL if it is null, of {@code length} encoded bytes. */
+    private void append(int length, byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength) {
         lock.lock();
         try {
             Chunk chunk = chunkWithRoom(length);
@@ -189,7 +180,12 @@ public final class LogWriter implements Journal, AutoCloseable {
                 bytesDropped += length;
                 return;
             }
-            LogRecords.writeDel(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, crc);
+            if (value != null) {
+                LogRecords.writeSet(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, value,
+                        valueOffset, valueLength, crc);
+            } else {
+                LogRecords.writeDel(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, crc);
+            }
             appendedInto(chunk, length);
         } finally {
             lock.unlock();
