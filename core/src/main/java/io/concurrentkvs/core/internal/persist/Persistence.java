@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,11 +78,13 @@ public final class Persistence implements AutoCloseable {
     private final Snapshotter snapshotter;
     private final long historyId;
     private final long earlierLogBytes;
-    private volatile Consumer<Throwable> failureListener = cause -> { };
+    /** Where the log's fatal failure goes: {@link #onFailure}'s listener once set. */
+    private final AtomicReference<Consumer<Throwable>> failureListener;
     private boolean closed;
 
     private Persistence(Path directory, FsyncPolicy policy, RegionLock lock, LogWriter log, Snapshotter snapshotter,
-            long historyId, long earlierLogBytes) {
+            long historyId, long earlierLogBytes, AtomicReference<Consumer<Throwable>> failureListener) {
+        this.failureListener = failureListener;
         this.directory = directory;
         this.policy = policy;
         this.lock = lock;
@@ -171,13 +174,10 @@ public final class Persistence implements AutoCloseable {
                         + " (KvsServer.destroy or kvs destroy); to keep the store, give an empty directory");
             }
         }
-        Persistence[] self = new Persistence[1];
+        AtomicReference<Consumer<Throwable>> failureListener = new AtomicReference<>(cause -> { });
         LogWriter log = new LogWriter(dir, historyId, firstSeq, policy, StoreLayout.recordLength(maxKeyBytes,
-                maxValueBytes) + 32, tuning.preallocateStep, tuning.fault, cause -> {
-                    if (self[0] != null) {
-                        self[0].failureListener.accept(cause);
-                    }
-                }, "kvs-" + serverName + "-log");
+                maxValueBytes) + 32, tuning.preallocateStep, tuning.fault, cause -> failureListener.get().accept(cause),
+                "kvs-" + serverName + "-log");
         try {
             if (found.isEmpty()) {
                 new Manifest(historyId, 0, firstSeq, System.currentTimeMillis()).write(dir);
@@ -185,8 +185,8 @@ public final class Persistence implements AutoCloseable {
             store.persistedHistory(historyId);
             Snapshotter snapshotter = new Snapshotter(dir, historyId, store, log, tuning.snapshotMinLogBytes,
                     tuning.snapshotCheckMillis, 0, lastSnapshotBytes, "kvs-" + serverName + "-snapshot");
-            Persistence persistence = new Persistence(dir, policy, lock, log, snapshotter, historyId, earlierLogBytes);
-            self[0] = persistence;
+            Persistence persistence = new Persistence(dir, policy, lock, log, snapshotter, historyId, earlierLogBytes,
+                    failureListener);
             store.journalTo(log);
             snapshotter.start();
             if (snapshotNow) {
@@ -266,9 +266,16 @@ public final class Persistence implements AutoCloseable {
         PersistFiles.forceDirectory(dir);
     }
 
-    /** Told of a fatal log failure (on the flusher's thread); set before the server serves. */
+    /**
+     * Told of a fatal log failure, on the flusher's thread; set before the server serves. A failure that came
+     * before is told at once, on this thread.
+     */
     public void onFailure(Consumer<Throwable> listener) {
-        this.failureListener = listener;
+        failureListener.set(listener);
+        Throwable already = log.failure();
+        if (already != null) {
+            listener.accept(already);
+        }
     }
 
     public LogWriter log() {
