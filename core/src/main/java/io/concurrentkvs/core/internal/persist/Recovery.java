@@ -112,8 +112,24 @@ final class Recovery {
                 snapshotEntries = SnapshotReader.read(snapshot, manifest.historyId(), manifest.snapshotSeq(), applier);
             }
             long seq = manifest.firstLogSeq();
-            for (Path log : logs) {
-                LogScan scan = LogReader.scan(log, manifest.historyId(), seq, applier);
+            for (int i = 0; i < logs.size(); i++) {
+                Path log = logs.get(i);
+                LogScan scan;
+                try {
+                    scan = LogReader.scan(log, manifest.historyId(), seq, applier);
+                } catch (PersistenceFormatException badHeader) {
+                    if (i < logs.size() - 1 || !startedHeaderOnly(log)) {
+                        throw badHeader;
+                    }
+                    // A server died creating its new log: the header is written and forced before any record.
+                    long lost = Files.size(log);
+                    droppedBytes += lost;
+                    LOG.warn("persistence directory {}: the newest log {} has an incomplete header ({}), left by a"
+                            + " crash while it was created; it holds no record and is rewritten empty", directory,
+                            log.getFileName(), badHeader.getMessage());
+                    rewriteEmpty(log, seq);
+                    break;
+                }
                 replayedRecords += scan.records();
                 if (scan.stop() == LogStop.TORN) {
                     long lost = scan.fileLength() - scan.validEnd();
@@ -128,6 +144,37 @@ final class Recovery {
             throw new KvsException("persistence directory " + directory + " cannot be recovered: " + e.getMessage()
                     + ". Move the directory aside to start empty", e);
         }
+    }
+
+    /** Makes {@code log} a valid log of no records (the sequence stays unbroken for the next one). */
+    private void rewriteEmpty(Path log, long seq) throws IOException {
+        byte[] header = new byte[PersistLayout.HEADER_LENGTH];
+        LogRecords.writeHeader(header, manifest.historyId(), seq, System.currentTimeMillis());
+        try (var channel = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(header);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Whether {@code log} could be a log its server died creating: nothing but a header's worth of bytes, or
+     * zeros after them (the preallocation), so it cannot have held a record.
+     */
+    private static boolean startedHeaderOnly(Path log) throws IOException {
+        byte[] bytes;
+        try (var in = Files.newInputStream(log)) {
+            bytes = in.readNBytes(PersistLayout.HEADER_LENGTH + PersistLayout.ALIGNMENT * 4);
+        }
+        for (int i = PersistLayout.HEADER_LENGTH; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     long droppedBytes() {

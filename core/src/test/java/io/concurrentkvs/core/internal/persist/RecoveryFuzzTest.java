@@ -49,6 +49,38 @@ class RecoveryFuzzTest {
     }
 
     @Test
+    void aNewestLogWhoseCreationACrashCutShortIsRewrittenEmptyAndTheOlderLogsRecover() throws IOException {
+        Random random = new Random(41);
+        TestLog older = new TestLog(1).addRandom(random, 20);
+        byte[] header = new TestLog(2).bytes();
+        for (int cut = 0; cut < PersistLayout.HEADER_LENGTH; cut++) {
+            // The header cut short, and zeros after it as the preallocation leaves them.
+            byte[] newest = java.util.Arrays.copyOf(java.util.Arrays.copyOf(header, cut), PersistLayout.HEADER_LENGTH + 256);
+            writeDirectory(older.bytes(), newest);
+            Recovery recovery = Recovery.of(dir, manifest());
+            SharedStore store = newStore();
+            recovery.replayInto(store, MAX_KEY, MAX_VALUE);
+            assertState(store, older.ops, older.ops.size(), List.of(), 0, "header cut at " + cut);
+            // The rewritten log is a valid empty log: the next recovery reads it without complaint.
+            LogScan again = LogReader.scan(PersistFiles.logPath(dir, 2), TestLog.HISTORY, 2, new Op.Collector());
+            assertThat(again.records()).isZero();
+            assertThat(Recovery.of(dir, manifest()).nextSeq()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDamagedHeaderOfALogWithRecordsFailsTheStartRatherThanDropIt() throws IOException {
+        Random random = new Random(43);
+        TestLog older = new TestLog(1).addRandom(random, 5);
+        byte[] newest = new TestLog(2).addRandom(random, 5).bytes();
+        newest[20] ^= 1; // inside the history id
+        writeDirectory(older.bytes(), newest);
+        Recovery recovery = Recovery.of(dir, manifest());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> recovery.replayInto(newStore(), MAX_KEY, MAX_VALUE))
+                .isInstanceOf(io.concurrentkvs.core.KvsException.class).hasMessageContaining("cannot be recovered");
+    }
+
+    @Test
     void randomFlipsInAnOlderLogStopItThereAndReplayGoesOnWithTheNext() throws IOException {
         Random random = new Random(29);
         for (int round = 0; round < 150; round++) {
