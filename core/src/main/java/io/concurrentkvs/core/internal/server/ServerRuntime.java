@@ -112,6 +112,8 @@ public final class ServerRuntime {
         expectedState = RegionHeaderDescriptor.STATE_RUNNING;
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
         region.writeHeartbeat(System.currentTimeMillis());
+        // Before ready: a KvsStats read at once sees the settings counters (the fsync policy), not zeros.
+        publishCounters();
         region.markReady();
         headerGuard.snapshot();
         workerThreads.forEach(Thread::start);
