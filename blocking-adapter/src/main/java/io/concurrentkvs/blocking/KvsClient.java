@@ -63,8 +63,8 @@ public final class KvsClient<K, V> implements AutoCloseable {
     }
 
     /** Connects with options; closing the client closes the connection. */
-    public static <K, V> KvsClient<K, V> connect(String name, ConnectionOptions options, Codec<K> keyCodec,
-            Codec<V> valueCodec) {
+    public static <K, V> KvsClient<K, V> connect(
+            String name, ConnectionOptions options, Codec<K> keyCodec, Codec<V> valueCodec) {
         KvsConnection connection = KvsConnection.connect(name, options);
         try {
             return new KvsClient<>(connection.async(keyCodec, valueCodec), true);
@@ -179,7 +179,8 @@ public final class KvsClient<K, V> implements AutoCloseable {
         try {
             long nanos = timeout.toNanos();
             // Saturating: a timeout of centuries must not wrap into a negative wait.
-            return future.get(nanos > Long.MAX_VALUE - AWAIT_GRACE_NANOS ? Long.MAX_VALUE : nanos + AWAIT_GRACE_NANOS,
+            return future.get(
+                    nanos > Long.MAX_VALUE - AWAIT_GRACE_NANOS ? Long.MAX_VALUE : nanos + AWAIT_GRACE_NANOS,
                     TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class KvsClientTest {
-    private final String name = "kvs-blocking-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1 << 30);
+    private final String name = "kvs-blocking-" + ProcessHandle.current().pid() + "-"
+            + ThreadLocalRandom.current().nextInt(1 << 30);
     private KvsServer server;
 
     @BeforeEach
@@ -73,9 +74,11 @@ class KvsClientTest {
     @Test
     void badInputFailsAtTheCall() {
         try (KvsClient<String, String> kvs = KvsClient.connect(name, Codecs.string(), Codecs.string())) {
-            assertThatThrownBy(() -> kvs.set("k", "x".repeat(17))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> kvs.set("k", "x".repeat(17)))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("maxValueBytes");
-            assertThatThrownBy(() -> kvs.get("k", 0)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> kvs.get("k", 0))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("timeoutMs");
             assertThatThrownBy(() -> kvs.get(null)).isInstanceOf(NullPointerException.class);
         }
@@ -91,7 +94,8 @@ class KvsClientTest {
             KvsClient<String, String> view = KvsClient.of(conn, Codecs.string(), Codecs.string());
             view.close();
             assertThat(conn.isConnected()).isTrue();
-            assertThat(KvsClient.of(conn, Codecs.string(), Codecs.string()).set("k", "v")).isTrue();
+            assertThat(KvsClient.of(conn, Codecs.string(), Codecs.string()).set("k", "v"))
+                    .isTrue();
         }
     }
 
@@ -105,22 +109,33 @@ class KvsClientTest {
     void callsWithoutATimeoutUseTheConnectionsDefaultTimeout() {
         // A server of its own whose workers never skip the frozen slot within the test.
         String stalled = name + "-stalled";
-        ConnectionOptions shortDefault = ConnectionOptions.builder().defaultTimeout(Duration.ofMillis(150)).build();
-        try (KvsServer quiet = KvsServer.builder(stalled).workers(1).stallTimeout(Duration.ofMinutes(10)).build()) {
+        ConnectionOptions shortDefault = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofMillis(150))
+                .build();
+        try (KvsServer quiet = KvsServer.builder(stalled)
+                .workers(1)
+                .stallTimeout(Duration.ofMinutes(10))
+                .build()) {
             quiet.start();
-            try (KvsClient<String, String> kvs = KvsClient.connect(stalled, shortDefault, Codecs.string(), Codecs.string());
+            try (KvsClient<String, String> kvs =
+                            KvsClient.connect(stalled, shortDefault, Codecs.string(), Codecs.string());
                     FrozenRing frozen = FrozenRing.freeze(quiet)) {
                 // The message names the timeout the request was sent with: the connection's 150 ms, not 5000.
-                assertThatThrownBy(() -> kvs.get("k")).isInstanceOf(KvsTimeoutException.class)
+                assertThatThrownBy(() -> kvs.get("k"))
+                        .isInstanceOf(KvsTimeoutException.class)
                         .hasMessageContaining("150 ms");
-                assertThatThrownBy(() -> kvs.set("k", "v")).isInstanceOf(KvsTimeoutException.class)
+                assertThatThrownBy(() -> kvs.set("k", "v"))
+                        .isInstanceOf(KvsTimeoutException.class)
                         .hasMessageContaining("150 ms");
-                assertThatThrownBy(() -> kvs.post("k", "v")).isInstanceOf(KvsTimeoutException.class)
+                assertThatThrownBy(() -> kvs.post("k", "v"))
+                        .isInstanceOf(KvsTimeoutException.class)
                         .hasMessageContaining("150 ms");
-                assertThatThrownBy(() -> kvs.del("k")).isInstanceOf(KvsTimeoutException.class)
+                assertThatThrownBy(() -> kvs.del("k"))
+                        .isInstanceOf(KvsTimeoutException.class)
                         .hasMessageContaining("150 ms");
                 // The async view of the same connection agrees.
-                assertThatThrownBy(() -> kvs.getAsync("k").join()).hasCauseInstanceOf(KvsTimeoutException.class)
+                assertThatThrownBy(() -> kvs.getAsync("k").join())
+                        .hasCauseInstanceOf(KvsTimeoutException.class)
                         .hasMessageContaining("150 ms");
             }
         } finally {

@@ -16,8 +16,16 @@ import java.time.Duration;
  * @param timeout per-request timeout
  * @param preload whether every key is written once, untimed, before the timed run
  */
-record BenchPlan(String name, long ops, int clients, int pipeline, int valueSize, int keys, OperationMix mix,
-        Duration timeout, boolean preload) {
+record BenchPlan(
+        String name,
+        long ops,
+        int clients,
+        int pipeline,
+        int valueSize,
+        int keys,
+        OperationMix mix,
+        Duration timeout,
+        boolean preload) {
 
     BenchPlan {
         require(ops >= 1, "--ops must be >= 1: " + ops);

@@ -20,8 +20,16 @@ import org.HdrHistogram.Histogram;
  * @param firstError the first failure, if any
  * @param aborted whether the run stopped early (server gone, request rejected)
  */
-record BenchResult(BenchPlan plan, long elapsedNanos, long completed, long failed, long[] opCounts, long getHits,
-        Histogram latency, Optional<Throwable> firstError, boolean aborted) {
+record BenchResult(
+        BenchPlan plan,
+        long elapsedNanos,
+        long completed,
+        long failed,
+        long[] opCounts,
+        long getHits,
+        Histogram latency,
+        Optional<Throwable> firstError,
+        boolean aborted) {
 
     /** Answered operations per second of wall time. */
     double opsPerSecond() {
@@ -38,7 +46,10 @@ record BenchResult(BenchPlan plan, long elapsedNanos, long completed, long faile
         for (OperationMix.Op op : OperationMix.Op.values()) {
             long n = opCounts[op.ordinal()];
             if (n > 0) {
-                ops.append(' ').append(op.name().toLowerCase(Locale.ROOT)).append(' ').append(Formats.count(n));
+                ops.append(' ')
+                        .append(op.name().toLowerCase(Locale.ROOT))
+                        .append(' ')
+                        .append(Formats.count(n));
                 if (op == OperationMix.Op.GET) {
                     ops.append(" (hits ").append(Formats.percent(getHits, n)).append(')');
                 }

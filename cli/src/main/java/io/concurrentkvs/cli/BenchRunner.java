@@ -92,8 +92,16 @@ final class BenchRunner implements AutoCloseable {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = byOp[i].sum();
         }
-        return new BenchResult(plan, elapsedNanos, completed.sum(), failed.sum(), counts, getHits.sum(),
-                total.copy(), Optional.ofNullable(firstError.get()), aborted);
+        return new BenchResult(
+                plan,
+                elapsedNanos,
+                completed.sum(),
+                failed.sum(),
+                counts,
+                getHits.sum(),
+                total.copy(),
+                Optional.ofNullable(firstError.get()),
+                aborted);
     }
 
     /**
@@ -107,7 +115,12 @@ final class BenchRunner implements AutoCloseable {
         long done = completed.sum();
         long span = now - lastSampleNanos;
         double rate = span > 0 ? (done - lastSampleDone) * 1e9 / span : Double.NaN;
-        BenchProgress progress = new BenchProgress(done, failed.sum(), plan.ops(), now - runStartNanos, rate,
+        BenchProgress progress = new BenchProgress(
+                done,
+                failed.sum(),
+                plan.ops(),
+                now - runStartNanos,
+                rate,
                 interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(50.0),
                 interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99.0));
         lastSampleNanos = now;
@@ -161,8 +174,8 @@ final class BenchRunner implements AutoCloseable {
         window.acquireUninterruptibly(plan.pipeline());
     }
 
-    private CompletableFuture<?> submit(AsyncKvsClient<String, String> client, OperationMix.Op op, String key,
-            String value) {
+    private CompletableFuture<?> submit(
+            AsyncKvsClient<String, String> client, OperationMix.Op op, String key, String value) {
         switch (op) {
             case GET:
                 return client.get(key, plan.timeout());

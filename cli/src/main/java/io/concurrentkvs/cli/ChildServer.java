@@ -52,7 +52,8 @@ final class ChildServer implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the server process " + command.get(0) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start the server process " + command.get(0) + ": " + e.getMessage(), e);
         }
         Thread pump = new Thread(() -> copyLines(process, out, prefix), "kvs-demo-server-output");
         pump.setDaemon(true);
@@ -61,8 +62,8 @@ final class ChildServer implements AutoCloseable {
     }
 
     private static void copyLines(Process process, PrintWriter out, String prefix) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 synchronized (out) {
                     out.println(prefix + line);
@@ -95,8 +96,8 @@ final class ChildServer implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new KvsException("the server process did not serve '" + name + "' within " + timeout.toSeconds()
-                        + " s");
+                throw new KvsException(
+                        "the server process did not serve '" + name + "' within " + timeout.toSeconds() + " s");
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
@@ -124,8 +125,8 @@ final class ChildServer implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            throw new KvsException("the server process " + process.pid() + " did not stop within "
-                    + timeout.toSeconds() + " s of SIGTERM and was killed");
+            throw new KvsException("the server process " + process.pid() + " did not stop within " + timeout.toSeconds()
+                    + " s of SIGTERM and was killed");
         }
         awaitOutput();
         return process.exitValue();

@@ -40,7 +40,9 @@ import reactor.core.publisher.Mono;
  * file in {@code /dev/shm}, on error paths too. Runs on the main thread; the server's output is copied by
  * another thread.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = {
             "Start a server process, run a client in this process showing GET/SET/POST/DEL (blocking,"
                     + " CompletableFuture and Reactor calls, with a backpressured setAll), then stop the server"
@@ -49,13 +51,16 @@ import reactor.core.publisher.Mono;
                     + " store, and removes that store's files at the end. Exits 0 if every answer was the"
                     + " expected one."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  kvs demo",
             "  ./kvs demo      from a fresh clone: the launcher builds the jar first",
             "",
             "The same by hand, in two terminals:",
             "  terminal 1:  kvs server --name my_kvs",
-            "  terminal 2:  kvs set --name my_kvs user:1 Ada && kvs get --name my_kvs user:1"})
+            "  terminal 2:  kvs set --name my_kvs user:1 Ada && kvs get --name my_kvs user:1"
+        })
 final class DemoCommand implements Callable<Integer> {
     private static final String PREFIX = "demo      ";
     private static final String CLIENT = "client    ";
@@ -64,10 +69,17 @@ final class DemoCommand implements Callable<Integer> {
     /** The most requests that {@code setAll} keeps in flight, and so asks its upstream for ahead of its results. */
     private static final int SET_ALL_WINDOW = 8;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Worker threads of the demo server (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "Worker threads of the demo server (default: ${DEFAULT-VALUE}).")
     int workers = 1;
 
-    @Option(names = "--server-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--server-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "How long to wait for the server process to start, and to stop (default: ${DEFAULT-VALUE}).")
     Duration serverTimeout;
 
@@ -79,15 +91,18 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        String name = String.format(Locale.ROOT, "kvs-demo-%d-%06x", ProcessHandle.current().pid(),
+        String name = String.format(
+                Locale.ROOT,
+                "kvs-demo-%d-%06x",
+                ProcessHandle.current().pid(),
                 ThreadLocalRandom.current().nextInt(1 << 24));
-        out.println(PREFIX + "Concurrent-KVS demo: a server process and this client process share the store '"
-                + name + "'");
+        out.println(PREFIX + "Concurrent-KVS demo: a server process and this client process share the store '" + name
+                + "'");
         out.println(PREFIX + "starting the server: a separate JVM running 'kvs server --name " + name + " --workers "
                 + workers + "'");
         out.flush();
-        try (ChildServer server = ChildServer.start(name, List.of("--workers", Integer.toString(workers)), out,
-                "[server] ")) {
+        try (ChildServer server =
+                ChildServer.start(name, List.of("--workers", Integer.toString(workers)), out, "[server] ")) {
             // If this process is stopped (Ctrl-C, SIGTERM), take the server and its files down with it.
             Thread cleanup = new Thread(() -> killAndDestroy(server, name), "kvs-demo-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
@@ -105,8 +120,10 @@ final class DemoCommand implements Callable<Integer> {
             removeStore(name, out);
         }
         if (mismatches > 0) {
-            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + mismatches
-                    + " answers differed from the expected ones (marked UNEXPECTED above)");
+            spec.commandLine()
+                    .getErr()
+                    .println(spec.qualifiedName() + ": " + mismatches
+                            + " answers differed from the expected ones (marked UNEXPECTED above)");
             return KvsMain.EXIT_ERROR;
         }
         out.println(PREFIX + "done: every answer was as expected. The same by hand, in two terminals:");
@@ -149,14 +166,21 @@ final class DemoCommand implements Callable<Integer> {
     /** Runs and shows every operation; returns how many requests it sent. */
     private long runClient(String name, long serverPid, PrintWriter out) {
         try (KvsClient<String, String> client = KvsClient.connect(name, Codecs.string(), Codecs.string())) {
-            out.println(CLIENT + "connected to '" + name + "' (client pid " + ProcessHandle.current().pid()
-                    + ", server pid " + serverPid + "), keys up to " + client.connection().maxKeyBytes()
+            out.println(CLIENT + "connected to '" + name + "' (client pid "
+                    + ProcessHandle.current().pid()
+                    + ", server pid " + serverPid + "), keys up to "
+                    + client.connection().maxKeyBytes()
                     + " B, values up to " + client.connection().maxValueBytes() + " B");
             out.println(CLIENT + "blocking calls (timeout 5000 ms by default):");
             step(out, "set", "user:1 = \"Ada Lovelace\"", client.set("user:1", "Ada Lovelace"), true, "stored");
             step(out, "get", "user:1", client.get("user:1"), Optional.of("Ada Lovelace"), "found");
             step(out, "set", "user:1 = \"Ada King\"", client.set("user:1", "Ada King"), true, "updated");
-            step(out, "post", "user:1 = \"Grace Hopper\"", client.post("user:1", "Grace Hopper"), false,
+            step(
+                    out,
+                    "post",
+                    "user:1 = \"Grace Hopper\"",
+                    client.post("user:1", "Grace Hopper"),
+                    false,
                     "key exists: post never overwrites");
             step(out, "get", "user:1", client.get("user:1"), Optional.of("Ada King"), "unchanged by the post");
             step(out, "post", "user:2 = \"Grace Hopper\"", client.post("user:2", "Grace Hopper"), true, "inserted");
@@ -167,21 +191,35 @@ final class DemoCommand implements Callable<Integer> {
             step(out, "get", "empty", client.get("empty"), Optional.of(""), "found, empty");
 
             out.println(CLIENT + "async calls (CompletableFuture; sent together, answered by the poller thread):");
-            List<CompletableFuture<Boolean>> sets = List.of(client.setAsync("lang:1", "Java"),
-                    client.setAsync("lang:2", "C++"), client.setAsync("lang:3", "Rust"));
+            List<CompletableFuture<Boolean>> sets = List.of(
+                    client.setAsync("lang:1", "Java"),
+                    client.setAsync("lang:2", "C++"),
+                    client.setAsync("lang:3", "Rust"));
             out.println(CLIENT + "sent 3 setAsync without waiting; joining them");
             step(out, "set*3", "lang:1..3 = Java, C++, Rust", joinAll(sets), List.of(true, true, true), "all stored");
             List<CompletableFuture<Optional<String>>> gets = Stream.of("lang:1", "lang:2", "lang:3", "lang:4")
-                    .map(client::getAsync).collect(Collectors.toList());
-            step(out, "get*4", "lang:1..4", joinAll(gets), List.of(Optional.of("Java"), Optional.of("C++"),
-                    Optional.of("Rust"), Optional.empty()), "lang:4 absent");
+                    .map(client::getAsync)
+                    .collect(Collectors.toList());
+            step(
+                    out,
+                    "get*4",
+                    "lang:1..4",
+                    joinAll(gets),
+                    List.of(Optional.of("Java"), Optional.of("C++"), Optional.of("Rust"), Optional.empty()),
+                    "lang:4 absent");
             CompletableFuture<Boolean> post = client.postAsync("lang:1", "Kotlin");
             CompletableFuture<Boolean> del = client.delAsync("lang:2");
             step(out, "post", "lang:1 = \"Kotlin\" (async)", post.join(), false, "key exists");
             step(out, "del", "lang:2 (async)", del.join(), true, "deleted");
-            step(out, "get", "lang:3 .thenApply(toUpperCase)",
-                    client.getAsync("lang:3").thenApply(v -> v.map(s -> s.toUpperCase(Locale.ROOT))).join(),
-                    Optional.of("RUST"), "composed on the future");
+            step(
+                    out,
+                    "get",
+                    "lang:3 .thenApply(toUpperCase)",
+                    client.getAsync("lang:3")
+                            .thenApply(v -> v.map(s -> s.toUpperCase(Locale.ROOT)))
+                            .join(),
+                    Optional.of("RUST"),
+                    "composed on the future");
             return 11 + 3 + 4 + 3 + runReactive(client, out);
         }
     }
@@ -192,13 +230,18 @@ final class DemoCommand implements Callable<Integer> {
      * Returns how many requests it sent.
      */
     private long runReactive(KvsClient<String, String> client, PrintWriter out) {
-        ReactiveKvsClient<String, String> rx = ReactiveKvsClient.create(client.connection(), Codecs.string(),
-                Codecs.string());
+        ReactiveKvsClient<String, String> rx =
+                ReactiveKvsClient.create(client.connection(), Codecs.string(), Codecs.string());
         out.println(CLIENT + "reactive calls (Project Reactor, same connection; nothing is sent before a subscribe):");
         Mono<Optional<String>> get = rx.get("lang:3");
         step(out, "get", "lang:3 (Mono<Optional<String>>)", get.block(), Optional.of("Rust"), "found");
         Mono<Boolean> cold = rx.set("lazy:1", "cold");
-        step(out, "get", "lazy:1 (a set Mono, unsubscribed)", client.get("lazy:1"), Optional.empty(),
+        step(
+                out,
+                "get",
+                "lazy:1 (a set Mono, unsubscribed)",
+                client.get("lazy:1"),
+                Optional.empty(),
                 "absent: a Mono nobody subscribed sends nothing");
         step(out, "set", "lazy:1 = \"cold\" .block()", cold.block(), true, "sent at the subscribe");
         step(out, "get", "lazy:1", rx.get("lazy:1").block(), Optional.of("cold"), "found");
@@ -212,15 +255,30 @@ final class DemoCommand implements Callable<Integer> {
                     largestRequest.accumulateAndGet(n, Math::max);
                 });
         List<Boolean> stored = rx.setAll(rows, SET_ALL_WINDOW).collectList().block();
-        step(out, "setAll", "city:1.." + SET_ALL_ROWS + " (window " + SET_ALL_WINDOW + ")", countTrue(stored),
-                SET_ALL_ROWS + " x true", "one result per row, in order");
-        step(out, "", "  rows asked of the upstream", "first " + firstRequest.get() + ", never more than "
-                + Math.max(SET_ALL_WINDOW, largestRequest.get()), "first " + SET_ALL_WINDOW + ", never more than "
-                + SET_ALL_WINDOW, "backpressure: at most the window ahead");
+        step(
+                out,
+                "setAll",
+                "city:1.." + SET_ALL_ROWS + " (window " + SET_ALL_WINDOW + ")",
+                countTrue(stored),
+                SET_ALL_ROWS + " x true",
+                "one result per row, in order");
+        step(
+                out,
+                "",
+                "  rows asked of the upstream",
+                "first " + firstRequest.get() + ", never more than " + Math.max(SET_ALL_WINDOW, largestRequest.get()),
+                "first " + SET_ALL_WINDOW + ", never more than " + SET_ALL_WINDOW,
+                "backpressure: at most the window ahead");
         List<Optional<String>> read = rx.getAll(Flux.just("city:1", "city:" + SET_ALL_ROWS, "city:0"))
-                .collectList().block();
-        step(out, "getAll", "city:1, city:" + SET_ALL_ROWS + ", city:0", read, List.of(Optional.of("city number 1"),
-                Optional.of("city number " + SET_ALL_ROWS), Optional.empty()), "in input order; city:0 absent");
+                .collectList()
+                .block();
+        step(
+                out,
+                "getAll",
+                "city:1, city:" + SET_ALL_ROWS + ", city:0",
+                read,
+                List.of(Optional.of("city number 1"), Optional.of("city number " + SET_ALL_ROWS), Optional.empty()),
+                "in input order; city:0 absent");
         return 1 + 1 + 1 + 1 + SET_ALL_ROWS + 3;
     }
 
@@ -239,7 +297,13 @@ final class DemoCommand implements Callable<Integer> {
         if (!ok) {
             mismatches++;
         }
-        out.println(String.format(Locale.ROOT, "%s  %-6s %-34s -> %-34s %s", CLIENT, op, args, show(actual),
+        out.println(String.format(
+                Locale.ROOT,
+                "%s  %-6s %-34s -> %-34s %s",
+                CLIENT,
+                op,
+                args,
+                show(actual),
                 ok ? meaning : "UNEXPECTED: expected " + show(expected)));
         out.flush();
     }

@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
  * store file with its entries, and a region a stopped or dead server left — and prints what it removed.
  * Refused while a server serves the name. Runs on the main thread.
  */
-@Command(name = "destroy", mixinStandardHelpOptions = true,
+@Command(
+        name = "destroy",
+        mixinStandardHelpOptions = true,
         description = {
             "Remove a store's shared-memory files: the store file holding its entries"
                     + " (/dev/shm/<name>.store), the region a stopped or dead server left (/dev/shm/<name>) and"
@@ -25,10 +27,14 @@ import picocli.CommandLine.Spec;
             "Refused while a server serves the name: stop it first (Ctrl-C or SIGTERM). The entries are gone"
                     + " for good; the next server on the name starts empty."
         },
-        footer = {"", "Exit codes: 0 removed, 1 nothing to remove, 2 error (for example a server still serves it).",
-            "", "Examples:",
+        footer = {
+            "",
+            "Exit codes: 0 removed, 1 nothing to remove, 2 error (for example a server still serves it).",
+            "",
+            "Examples:",
             "  kvs destroy --name my_kvs",
-            "  kvs destroy                      the store 'kvs' (or $KVS_NAME)"})
+            "  kvs destroy                      the store 'kvs' (or $KVS_NAME)"
+        })
 final class DestroyCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
@@ -46,8 +52,9 @@ final class DestroyCommand implements Callable<Integer> {
             KvsServer.destroy(store.name());
         } catch (KvsRegionInUseException e) {
             throw e.pid() > 0
-                    ? new KvsRegionInUseException(e.getMessage() + "; stop it first (Ctrl-C in its terminal, or kill "
-                            + e.pid() + ")", e.pid())
+                    ? new KvsRegionInUseException(
+                            e.getMessage() + "; stop it first (Ctrl-C in its terminal, or kill " + e.pid() + ")",
+                            e.pid())
                     : e;
         }
         List<String> removed = new ArrayList<>();

@@ -24,7 +24,8 @@ final class FsyncConverter implements ITypeConverter<FsyncPolicy> {
             case "no":
                 return FsyncPolicy.NEVER;
             default:
-                throw new TypeConversionException("'" + value + "' is not an fsync policy: use always, everysec or never");
+                throw new TypeConversionException(
+                        "'" + value + "' is not an fsync policy: use always, everysec or never");
         }
     }
 

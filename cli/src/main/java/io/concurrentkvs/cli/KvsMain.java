@@ -65,7 +65,9 @@ public final class KvsMain implements Callable<Integer> {
     public static final int EXIT_ERROR = 2;
 
     // Declared here and inherited so that `kvs get --verbose ...` and `kvs --verbose get ...` both work.
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Show the library's log messages and the stack trace of an error.")
     boolean verbose;
 
@@ -83,7 +85,8 @@ public final class KvsMain implements Callable<Integer> {
         if (System.getProperty("chronicle.analytics.disable") == null) {
             System.setProperty("chronicle.analytics.disable", "true");
         }
-        return newCommandLine(utf8(FileDescriptor.out), utf8(FileDescriptor.err)).execute(args);
+        return newCommandLine(utf8(FileDescriptor.out), utf8(FileDescriptor.err))
+                .execute(args);
     }
 
     /** A configured command line writing to {@code out} and {@code err}; for tests and embedding. */

@@ -31,8 +31,7 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(commandPath(cmd) + ": " + oneLine(ex.getMessage()) + " (see '" + commandPath(cmd)
-                + " --help')");
+        err.println(commandPath(cmd) + ": " + oneLine(ex.getMessage()) + " (see '" + commandPath(cmd) + " --help')");
         if (Arrays.asList(args).contains("--verbose")) {
             ex.printStackTrace(err);
         }
@@ -52,7 +51,9 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     }
 
     private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return message == null
+                ? ""
+                : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     private static String commandPath(CommandLine cmd) {

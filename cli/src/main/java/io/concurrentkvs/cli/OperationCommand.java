@@ -18,7 +18,10 @@ abstract class OperationCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--timeout", paramLabel = "MS", defaultValue = "5000",
+    @Option(
+            names = "--timeout",
+            paramLabel = "MS",
+            defaultValue = "5000",
             description = "How long to wait for the answer, in milliseconds (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
@@ -28,7 +31,8 @@ abstract class OperationCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         try (KvsClient<String, String> client = KvsClient.connect(store.name(), Codecs.string(), Codecs.string())) {
-            return execute(client, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return execute(
+                    client, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 

@@ -16,7 +16,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class OperationMix {
     /** The operations a mix may name. */
-    enum Op { GET, SET, POST, DEL }
+    enum Op {
+        GET,
+        SET,
+        POST,
+        DEL
+    }
 
     private final Map<Op, Integer> weights;
     private final Op[] ops;
@@ -56,14 +61,15 @@ final class OperationMix {
             try {
                 op = Op.valueOf(pair[0].trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown operation '" + pair[0].trim() + "': use get, set, post or del");
+                throw new IllegalArgumentException(
+                        "unknown operation '" + pair[0].trim() + "': use get, set, post or del");
             }
             int weight;
             try {
                 weight = Integer.parseInt(pair[1].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("weight '" + pair[1].trim() + "' of " + pair[0].trim()
-                        + " is not a whole number");
+                throw new IllegalArgumentException(
+                        "weight '" + pair[1].trim() + "' of " + pair[0].trim() + " is not a whole number");
             }
             if (weight < 0 || weight > 1_000_000) {
                 throw new IllegalArgumentException("weight of " + pair[0].trim() + " must be 0..1000000: " + weight);

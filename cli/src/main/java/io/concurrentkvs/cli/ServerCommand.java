@@ -27,7 +27,9 @@ import picocli.CommandLine.TypeConversionException;
  * statistics and removes the region. The store file stays for the next server; {@code kvs destroy} removes
  * it. The main thread waits; the JVM's shutdown hook thread does the stop.
  */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
         description = {
             "Serve a store until Ctrl-C or SIGTERM, then stop gracefully (queued requests are answered),"
                     + " print final statistics and remove the shared-memory region.",
@@ -37,7 +39,9 @@ import picocli.CommandLine.TypeConversionException;
             "A second server on a name whose server is alive is refused; a region left by a dead server is"
                     + " taken over."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  kvs server                             the store 'kvs', default settings",
             "  kvs server --name my_kvs --workers 2 --stripes 32",
             "  kvs server --name my_kvs --idle busy  lowest latency, a core per worker",
@@ -45,68 +49,98 @@ import picocli.CommandLine.TypeConversionException;
             "  kvs server --name my_kvs --max-entries 100000 --max-data-bytes 64m",
             "  kvs server --name my_kvs --fresh       start empty, discarding the previous data",
             "  kvs server --name my_kvs --persistence /var/lib/kvs --fsync always",
-            "                                         keep the data on disk; acknowledge once forced"})
+            "                                         keep the data on disk; acknowledge once forced"
+        })
 final class ServerCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = {"-w", "--workers"}, paramLabel = "N",
+    @Option(
+            names = {"-w", "--workers"},
+            paramLabel = "N",
             description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int workers = KvsServer.DEFAULT_WORKERS;
 
-    @Option(names = {"-s", "--stripes"}, paramLabel = "N",
+    @Option(
+            names = {"-s", "--stripes"},
+            paramLabel = "N",
             description = "Segments of the store, each with its own hash index and lock (default: ${DEFAULT-VALUE}).")
     int stripes = KvsServer.DEFAULT_STRIPES;
 
-    @Option(names = "--ring-size", paramLabel = "SLOTS",
+    @Option(
+            names = "--ring-size",
+            paramLabel = "SLOTS",
             description = "Request ring slots, a power of two (default: ${DEFAULT-VALUE}).")
     int ringSize = KvsServer.DEFAULT_RING_SIZE;
 
-    @Option(names = "--max-key-bytes", paramLabel = "BYTES",
+    @Option(
+            names = "--max-key-bytes",
+            paramLabel = "BYTES",
             description = "Largest key; clients reject larger ones (default: ${DEFAULT-VALUE}).")
     int maxKeyBytes = KvsServer.DEFAULT_MAX_KEY_BYTES;
 
-    @Option(names = "--max-value-bytes", paramLabel = "BYTES",
+    @Option(
+            names = "--max-value-bytes",
+            paramLabel = "BYTES",
             description = "Largest value; clients reject larger ones (default: ${DEFAULT-VALUE}).")
     int maxValueBytes = KvsServer.DEFAULT_MAX_VALUE_BYTES;
 
-    @Option(names = "--max-clients", paramLabel = "N",
+    @Option(
+            names = "--max-clients",
+            paramLabel = "N",
             description = "Client connections the region has room for (default: ${DEFAULT-VALUE}).")
     int maxClients = KvsServer.DEFAULT_MAX_CLIENTS;
 
-    @Option(names = "--response-slots", paramLabel = "N",
+    @Option(
+            names = "--response-slots",
+            paramLabel = "N",
             description = "Requests one connection may have in flight (default: ${DEFAULT-VALUE}).")
     int responseSlots = KvsServer.DEFAULT_RESPONSE_SLOTS;
 
-    @Option(names = "--max-entries", paramLabel = "N",
+    @Option(
+            names = "--max-entries",
+            paramLabel = "N",
             description = "Most entries the store holds; a write beyond fails with a 'store full' error"
                     + " (default: ${DEFAULT-VALUE}).")
     long maxEntries = KvsServer.DEFAULT_MAX_ENTRIES;
 
-    @Option(names = "--max-data-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+    @Option(
+            names = "--max-data-bytes",
+            paramLabel = "SIZE",
+            converter = SizeConverter.class,
             description = "Shared memory for keys and values, reserved at start: bytes, or 64k, 256m, 1g"
                     + " (default: ${DEFAULT-VALUE}, 256m).")
     long maxDataBytes = KvsServer.DEFAULT_MAX_DATA_BYTES;
 
-    @Option(names = "--fresh",
+    @Option(
+            names = "--fresh",
             description = "Start empty, discarding the entries a previous server left in the store file"
                     + " (default: serve them again).")
     boolean fresh;
 
-    @Option(names = "--persistence", paramLabel = "DIR",
+    @Option(
+            names = "--persistence",
+            paramLabel = "DIR",
             description = "Persist the store to this existing directory: an append-only log of every write, with"
                     + " snapshots in the background. A server started when the shared memory is gone (a reboot,"
                     + " 'kvs destroy') recovers from it (default: no persistence).")
     Path persistence;
 
-    @Option(names = "--fsync", paramLabel = "POLICY", converter = FsyncConverter.class,
+    @Option(
+            names = "--fsync",
+            paramLabel = "POLICY",
+            converter = FsyncConverter.class,
             completionCandidates = FsyncConverter.Names.class,
             description = "With --persistence, when the log is forced to disk: always (a write is acknowledged once"
                     + " on disk), everysec (about a second of writes at risk on power loss; the default), never"
                     + " (the OS decides).")
     FsyncPolicy fsync;
 
-    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "balanced", converter = IdleConverter.class,
+    @Option(
+            names = "--idle",
+            paramLabel = "STRATEGY",
+            defaultValue = "balanced",
+            converter = IdleConverter.class,
             completionCandidates = IdleNames.class,
             description = "How idle workers wait: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     IdleStrategy idle;
@@ -120,10 +154,18 @@ final class ServerCommand implements Callable<Integer> {
         if (fsync != null && persistence == null) {
             throw new ParameterException(spec.commandLine(), "--fsync needs --persistence DIR");
         }
-        KvsServer.Builder builder = KvsServer.builder(store.name()).workers(workers).stripes(stripes)
-                .ringSize(ringSize).maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes).maxClients(maxClients)
-                .responseSlotsPerClient(responseSlots).idleStrategy(idle).maxEntries(maxEntries)
-                .maxDataBytes(maxDataBytes).fresh(fresh);
+        KvsServer.Builder builder = KvsServer.builder(store.name())
+                .workers(workers)
+                .stripes(stripes)
+                .ringSize(ringSize)
+                .maxKeyBytes(maxKeyBytes)
+                .maxValueBytes(maxValueBytes)
+                .maxClients(maxClients)
+                .responseSlotsPerClient(responseSlots)
+                .idleStrategy(idle)
+                .maxEntries(maxEntries)
+                .maxDataBytes(maxDataBytes)
+                .fresh(fresh);
         if (persistence != null) {
             builder.persistence(persistence).fsync(fsync != null ? fsync : FsyncPolicy.EVERY_SECOND);
         }
@@ -133,15 +175,18 @@ final class ServerCommand implements Callable<Integer> {
             server.start();
         } catch (KvsIncompatibleRegionException e) {
             // The library's advice names its API (fresh(true), KvsServer.destroy): say it in this command's terms.
-            throw new KvsIncompatibleRegionException(e.getMessage() + " (here: add --fresh, or run 'kvs destroy --name "
-                    + server.name() + "')");
+            throw new KvsIncompatibleRegionException(
+                    e.getMessage() + " (here: add --fresh, or run 'kvs destroy --name " + server.name() + "')");
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // The hook is the only way a server ends: SIGINT and SIGTERM both run shutdown hooks.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopAndReport(server, out);
-            stopped.countDown();
-        }, "kvs-server-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopAndReport(server, out);
+                            stopped.countDown();
+                        },
+                        "kvs-server-shutdown"));
         out.println("kvs server: " + storeLine(server, hadStore));
         out.println("kvs server: serving '" + server.name() + "' at " + server.path() + " (pid "
                 + ProcessHandle.current().pid() + ", " + workers + " workers, " + stripes + " stripes, idle "

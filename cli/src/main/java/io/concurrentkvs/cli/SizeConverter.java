@@ -25,7 +25,8 @@ final class SizeConverter implements ITypeConverter<Long> {
             throw new TypeConversionException("'" + value + "' is not a size: " + EXAMPLES);
         }
         int shift = m.group(2) == null ? 0 : 10 * ("kmgt".indexOf(m.group(2).charAt(0)) + 1);
-        BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(2).pow(shift));
+        BigDecimal bytes =
+                new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(2).pow(shift));
         try {
             return bytes.toBigInteger().longValueExact();
         } catch (ArithmeticException tooLarge) {

@@ -18,34 +18,46 @@ import picocli.CommandLine.Spec;
  * with {@code --watch}, one row per interval until interrupted. Reading the header registers no client
  * and never disturbs the server. Runs on the main thread.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
         description = {
             "Show a store's server, configuration and counters: totals and operations per second by type,"
                     + " errors, ring depth, clients connected, server pid/epoch/uptime/state.",
             "Reads the shared header without connecting as a client. Counters are published by the server"
                     + " every 100 ms heartbeat; rates come from two samples --interval apart."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  kvs stats --name my_kvs",
             "  kvs stats --name my_kvs --interval 250ms",
             "  kvs stats --name my_kvs --watch        one row a second until Ctrl-C",
-            "  kvs stats --name my_kvs --watch --count 10 --interval 500ms"})
+            "  kvs stats --name my_kvs --watch --count 10 --interval 500ms"
+        })
 final class StatsCommand implements Callable<Integer> {
     private static final int HEADER_EVERY_ROWS = 20;
 
     @Mixin
     StoreOption store;
 
-    @Option(names = {"-w", "--watch"}, description = "Print a row of rates every interval until interrupted.")
+    @Option(
+            names = {"-w", "--watch"},
+            description = "Print a row of rates every interval until interrupted.")
     boolean watch;
 
-    @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
+    @Option(
+            names = {"-i", "--interval"},
+            paramLabel = "DURATION",
+            defaultValue = "1s",
             converter = DurationConverter.class,
             description = "Time between the two samples, or between rows with --watch: 500ms, 2s, ..."
                     + " (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--count", paramLabel = "ROWS",
+    @Option(
+            names = "--count",
+            paramLabel = "ROWS",
             description = "With --watch, stop after this many rows (default: until interrupted).")
     long count = Long.MAX_VALUE;
 
@@ -63,8 +75,8 @@ final class StatsCommand implements Callable<Integer> {
             out.flush();
             return KvsMain.EXIT_OK;
         }
-        out.println("store " + previous.path() + ": " + previous.state() + ", pid " + previous.serverPid()
-                + ", epoch " + Long.toHexString(previous.epoch()));
+        out.println("store " + previous.path() + ": " + previous.state() + ", pid " + previous.serverPid() + ", epoch "
+                + Long.toHexString(previous.epoch()));
         for (long row = 0; row < count; row++) {
             pause();
             KvsStats current = KvsStats.read(store.name());

@@ -38,13 +38,27 @@ final class StatsReport {
         lines.add(disk(after, now));
         lines.add("");
         lines.add(String.format(Locale.ROOT, "%-9s %14s %12s   %s", "op", "total", "per second", "detail"));
-        lines.add(opLine("get", before, after, KvsStats::gets,
-                "hits " + Formats.count(after.getHits()) + " (" + Formats.percent(after.getHits(), after.gets()) + ")"));
+        lines.add(opLine(
+                "get",
+                before,
+                after,
+                KvsStats::gets,
+                "hits " + Formats.count(after.getHits()) + " (" + Formats.percent(after.getHits(), after.gets())
+                        + ")"));
         lines.add(opLine("set", before, after, KvsStats::sets, ""));
-        lines.add(opLine("post", before, after, KvsStats::posts,
+        lines.add(opLine(
+                "post",
+                before,
+                after,
+                KvsStats::posts,
                 "rejected (key existed) " + Formats.count(after.postsRejected())));
-        lines.add(opLine("del", before, after, KvsStats::dels,
-                "hits " + Formats.count(after.delHits()) + " (" + Formats.percent(after.delHits(), after.dels()) + ")"));
+        lines.add(opLine(
+                "del",
+                before,
+                after,
+                KvsStats::dels,
+                "hits " + Formats.count(after.delHits()) + " (" + Formats.percent(after.delHits(), after.dels())
+                        + ")"));
         lines.add(opLine("all", before, after, KvsStats::totalOps, ""));
         lines.add("");
         lines.add("errors    " + Formats.count(after.malformedRequests()) + " malformed requests, "
@@ -59,9 +73,10 @@ final class StatsReport {
                 + Formats.count(after.clientsReclaimed()) + " reclaimed), "
                 + Formats.count(after.storedEntries()) + " entries stored");
         long window = heartbeatMillis(before, after);
-        lines.add(window > 0
-                ? "rates     over the last " + Formats.duration(Duration.ofMillis(window)) + " of heartbeats"
-                : "rates     unknown: the server published no counters between the two samples");
+        lines.add(
+                window > 0
+                        ? "rates     over the last " + Formats.duration(Duration.ofMillis(window)) + " of heartbeats"
+                        : "rates     unknown: the server published no counters between the two samples");
         return lines;
     }
 
@@ -80,7 +95,8 @@ final class StatsReport {
     }
 
     private static String ago(java.util.Optional<Instant> when, Instant now) {
-        return when.map(t -> Formats.duration(Duration.between(t, now)) + " ago").orElse("never");
+        return when.map(t -> Formats.duration(Duration.between(t, now)) + " ago")
+                .orElse("never");
     }
 
     /** The store file's lines: entries against the limit, then where its data bytes are. */
@@ -98,8 +114,8 @@ final class StatsReport {
                         + " (share of the pages in use holding no live record)");
     }
 
-    private static String opLine(String op, KvsStats before, KvsStats after, ToLongFunction<KvsStats> counter,
-            String detail) {
+    private static String opLine(
+            String op, KvsStats before, KvsStats after, ToLongFunction<KvsStats> counter, String detail) {
         long total = counter.applyAsLong(after);
         double rate = perSecond(counter.applyAsLong(before), total, before, after);
         return String.format(Locale.ROOT, "%-9s %14s %12s   %s", op, Formats.count(total), Formats.rate(rate), detail)
@@ -108,19 +124,35 @@ final class StatsReport {
 
     /** Column titles of the watch table. */
     static String watchHeader() {
-        return String.format(Locale.ROOT, ROW, "time", "get/s", "set/s", "post/s", "del/s", "total/s", "errors",
-                "ring", "clients", "entries");
+        return String.format(
+                Locale.ROOT,
+                ROW,
+                "time",
+                "get/s",
+                "set/s",
+                "post/s",
+                "del/s",
+                "total/s",
+                "errors",
+                "ring",
+                "clients",
+                "entries");
     }
 
     /** One row of the watch table: rates between {@code prev} and {@code cur}, gauges of {@code cur}. */
     static String watchRow(KvsStats prev, KvsStats cur, LocalTime now) {
-        return String.format(Locale.ROOT, ROW, CLOCK.format(now),
+        return String.format(
+                Locale.ROOT,
+                ROW,
+                CLOCK.format(now),
                 Formats.rate(perSecond(prev.gets(), cur.gets(), prev, cur)),
                 Formats.rate(perSecond(prev.sets(), cur.sets(), prev, cur)),
                 Formats.rate(perSecond(prev.posts(), cur.posts(), prev, cur)),
                 Formats.rate(perSecond(prev.dels(), cur.dels(), prev, cur)),
                 Formats.rate(perSecond(prev.totalOps(), cur.totalOps(), prev, cur)),
-                Formats.count(errors(cur)), Formats.count(cur.ringDepth()), Formats.count(cur.clientsConnected()),
+                Formats.count(errors(cur)),
+                Formats.count(cur.ringDepth()),
+                Formats.count(cur.clientsConnected()),
                 Formats.count(cur.storedEntries()));
     }
 
@@ -147,7 +179,11 @@ final class StatsReport {
      * repairs and corrupt entries.
      */
     static long errors(KvsStats s) {
-        return s.malformedRequests() + s.skippedSlots() + s.ringRepairs() + s.rejectedBatches() + s.capacityRejections()
+        return s.malformedRequests()
+                + s.skippedSlots()
+                + s.ringRepairs()
+                + s.rejectedBatches()
+                + s.capacityRejections()
                 + s.corruptEntries();
     }
 

@@ -15,7 +15,9 @@ record CliResult(List<String> args, int exitCode, String stdout, String stderr) 
 
     /** Non-empty stderr lines. */
     List<String> stderrLines() {
-        return Arrays.stream(stderr.split("\\R")).filter(line -> !line.isBlank()).toList();
+        return Arrays.stream(stderr.split("\\R"))
+                .filter(line -> !line.isBlank())
+                .toList();
     }
 
     /** Everything about the run, for assertion messages. */

@@ -24,7 +24,8 @@ class DemoCommandIT {
 
         assertThat(demo.exitCode()).as(demo.describe()).isZero();
         String out = demo.stdout();
-        assertThat(out).as(demo.describe())
+        assertThat(out)
+                .as(demo.describe())
                 .contains("[server] kvs server: serving 'kvs-demo-")
                 .containsPattern("set\\s+user:1 = \"Ada Lovelace\"\\s+-> true\\s+stored")
                 .containsPattern("get\\s+user:1\\s+-> \"Ada Lovelace\"\\s+found")
@@ -48,7 +49,8 @@ class DemoCommandIT {
 
         Matcher store = Pattern.compile("store '(kvs-demo-[0-9]+-[0-9a-f]+)'").matcher(out);
         assertThat(store.find()).as(out).isTrue();
-        assertThatThrownBy(() -> KvsStats.read(store.group(1))).as("the demo's region is removed")
+        assertThatThrownBy(() -> KvsStats.read(store.group(1)))
+                .as("the demo's region is removed")
                 .isInstanceOf(KvsUnavailableException.class);
         StoreFiles files = StoreFiles.of(store.group(1));
         assertThat(files.region()).as("the demo's region is removed").doesNotExist();
@@ -56,7 +58,10 @@ class DemoCommandIT {
         assertThat(out).contains("removed the demo's store file " + files.store());
         Matcher pid = Pattern.compile("server process (\\d+) exited").matcher(out);
         assertThat(pid.find()).as(out).isTrue();
-        assertThat(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false))
-                .as("server process gone").isFalse();
+        assertThat(ProcessHandle.of(Long.parseLong(pid.group(1)))
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false))
+                .as("server process gone")
+                .isFalse();
     }
 }

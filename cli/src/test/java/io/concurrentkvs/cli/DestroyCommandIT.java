@@ -26,14 +26,20 @@ class DestroyCommandIT {
         CliResult destroy = kvs.run("destroy", "--name", name);
 
         assertThat(destroy.exitCode()).as(destroy.describe()).isEqualTo(2);
-        assertThat(destroy.stderrLines()).as(destroy.describe()).singleElement().asString()
-                .startsWith("kvs destroy: ").contains("live process " + server.process().pid())
+        assertThat(destroy.stderrLines())
+                .as(destroy.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs destroy: ")
+                .contains("live process " + server.process().pid())
                 .contains("stop it first");
         assertThat(destroy.stdout()).as(destroy.describe()).isEmpty();
         assertThat(Files.exists(before.path())).isTrue();
         assertThat(Files.exists(before.storePath())).isTrue();
         CliResult get = kvs.run("get", "--name", name, "k");
-        assertThat(get.exitCode()).as("the server still serves its entries: " + get.describe()).isZero();
+        assertThat(get.exitCode())
+                .as("the server still serves its entries: " + get.describe())
+                .isZero();
     }
 
     @Test
@@ -73,8 +79,10 @@ class DestroyCommandIT {
         CliResult destroy = kvs.run("destroy", "--name", name);
 
         assertThat(destroy.exitCode()).as(destroy.describe()).isZero();
-        assertThat(destroy.stdout()).as(destroy.describe()).isEqualTo("removed " + stats.storePath()
-                + " (the entries) and " + stats.path() + " (the region a stopped or dead server left)\n");
+        assertThat(destroy.stdout())
+                .as(destroy.describe())
+                .isEqualTo("removed " + stats.storePath() + " (the entries) and " + stats.path()
+                        + " (the region a stopped or dead server left)\n");
         assertThat(Files.exists(stats.path())).isFalse();
         assertThat(Files.exists(stats.storePath())).isFalse();
     }

@@ -18,14 +18,23 @@ class ErrorReportingIT {
     void aCommandWithNoServerExitsTwoWithOneLineNamingThePath(String command) {
         String name = KvsProcesses.uniqueName("cli-none");
         List<String> args = command.equals("get") || command.equals("del")
-                ? List.of(command, "--name", name, "k") : List.of(command, "--name", name);
+                ? List.of(command, "--name", name, "k")
+                : List.of(command, "--name", name);
 
         CliResult result = kvs.run(args.toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
-        assertThat(result.stderrLines()).as(result.describe()).singleElement().asString()
-                .startsWith("kvs " + command + ": ").contains(name).contains("no server");
-        assertThat(result.stderr()).as(result.describe()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(result.stderrLines())
+                .as(result.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs " + command + ": ")
+                .contains(name)
+                .contains("no server");
+        assertThat(result.stderr())
+                .as(result.describe())
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -41,38 +50,57 @@ class ErrorReportingIT {
         CliResult result = kvs.run("get", "--verbose", "--name", KvsProcesses.uniqueName("cli-none"), "k");
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
         assertThat(result.stderrLines().get(0)).as(result.describe()).startsWith("kvs get: ");
-        assertThat(result.stderr()).as(result.describe()).contains("KvsUnavailableException").contains("\tat ");
+        assertThat(result.stderr())
+                .as(result.describe())
+                .contains("KvsUnavailableException")
+                .contains("\tat ");
     }
 
     @Test
     void usageMistakesAreOneLineWithExitTwo() {
         CliResult missingKey = kvs.run("get");
         assertThat(missingKey.exitCode()).as(missingKey.describe()).isEqualTo(2);
-        assertThat(missingKey.stderrLines()).as(missingKey.describe())
+        assertThat(missingKey.stderrLines())
+                .as(missingKey.describe())
                 .containsExactly("kvs get: Missing required parameter: 'KEY' (see 'kvs get --help')");
 
         CliResult badMix = kvs.run("bench", "--mix", "get:90,fly:10");
         assertThat(badMix.exitCode()).as(badMix.describe()).isEqualTo(2);
-        assertThat(badMix.stderrLines()).as(badMix.describe()).singleElement().asString()
-                .contains("--mix").contains("unknown operation 'fly'");
+        assertThat(badMix.stderrLines())
+                .as(badMix.describe())
+                .singleElement()
+                .asString()
+                .contains("--mix")
+                .contains("unknown operation 'fly'");
 
         CliResult badIdle = kvs.run("server", "--idle", "sleepy");
         assertThat(badIdle.exitCode()).as(badIdle.describe()).isEqualTo(2);
-        assertThat(badIdle.stderrLines()).as(badIdle.describe()).singleElement().asString()
+        assertThat(badIdle.stderrLines())
+                .as(badIdle.describe())
+                .singleElement()
+                .asString()
                 .contains("unknown idle strategy 'sleepy'");
 
         CliResult badSize = kvs.run("server", "--max-data-bytes", "lots");
         assertThat(badSize.exitCode()).as(badSize.describe()).isEqualTo(2);
-        assertThat(badSize.stderrLines()).as(badSize.describe()).singleElement().asString()
-                .startsWith("kvs server: ").contains("--max-data-bytes").contains("'lots' is not a size");
+        assertThat(badSize.stderrLines())
+                .as(badSize.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs server: ")
+                .contains("--max-data-bytes")
+                .contains("'lots' is not a size");
 
-                CliResult unknown = kvs.run("frobnicate");
+        CliResult unknown = kvs.run("frobnicate");
         assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
         assertThat(unknown.stderrLines()).as(unknown.describe()).hasSize(1);
 
         CliResult badName = kvs.run("get", "--name", "no spaces allowed", "k");
         assertThat(badName.exitCode()).as(badName.describe()).isEqualTo(2);
-        assertThat(badName.stderrLines()).as(badName.describe()).singleElement().asString()
+        assertThat(badName.stderrLines())
+                .as(badName.describe())
+                .singleElement()
+                .asString()
                 .contains("invalid store name");
     }
 
@@ -84,9 +112,15 @@ class ErrorReportingIT {
         CliResult second = kvs.run("server", "--name", name);
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(2);
-        assertThat(second.stderrLines()).as(second.describe()).singleElement().asString()
-                .startsWith("kvs server: ").contains("live process " + first.process().pid());
-        assertThat(first.process().isAlive()).as("the first server keeps serving").isTrue();
+        assertThat(second.stderrLines())
+                .as(second.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs server: ")
+                .contains("live process " + first.process().pid());
+        assertThat(first.process().isAlive())
+                .as("the first server keeps serving")
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -94,7 +128,11 @@ class ErrorReportingIT {
     void everyCommandHasHelpWithExamples(String command) {
         CliResult help = kvs.run(command, "--help");
         assertThat(help.exitCode()).as(help.describe()).isZero();
-        assertThat(help.stdout()).as(help.describe()).contains("Usage: kvs " + command).contains("Examples:")
-                .contains("  kvs " + command).contains("--name");
+        assertThat(help.stdout())
+                .as(help.describe())
+                .contains("Usage: kvs " + command)
+                .contains("Examples:")
+                .contains("  kvs " + command)
+                .contains("--name");
     }
 }

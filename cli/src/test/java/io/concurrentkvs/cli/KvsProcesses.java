@@ -48,7 +48,11 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
 
     /** A store name no other test, run or engineer uses: prefix, this pid and a random suffix. */
     static String uniqueName(String prefix) {
-        return String.format(Locale.ROOT, "%s-%d-%08x", prefix, ProcessHandle.current().pid(),
+        return String.format(
+                Locale.ROOT,
+                "%s-%d-%08x",
+                prefix,
+                ProcessHandle.current().pid(),
                 ThreadLocalRandom.current().nextInt());
     }
 
@@ -117,7 +121,8 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
         for (String part : javaJar(args)) {
             shell.append('\'').append(part.replace("'", "'\\''")).append("' ");
         }
-        return runCommand(List.of(args), List.of("script", "-qfec", shell.toString().trim(), "/dev/null"));
+        return runCommand(
+                List.of(args), List.of("script", "-qfec", shell.toString().trim(), "/dev/null"));
     }
 
     private CliResult runCommand(List<String> args, List<String> command) {
@@ -128,17 +133,23 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
         Path err = testDir.resolve(label + ".err");
         outputs.add(out);
         outputs.add(err);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(
+                        ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
         pb.environment().remove("KVS_NAME");
         try {
             Process process = pb.start();
             if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                throw new AssertionError("kvs " + String.join(" ", args) + " did not finish within "
-                        + COMMAND_TIMEOUT + "; output in " + out);
+                throw new AssertionError("kvs " + String.join(" ", args) + " did not finish within " + COMMAND_TIMEOUT
+                        + "; output in " + out);
             }
-            return new CliResult(args, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new CliResult(
+                    args,
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -158,7 +169,8 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
         names.add(name);
         Path out = testDir.resolve(String.format(Locale.ROOT, "%02d-server-%s.out", ++runs, name));
         outputs.add(out);
-        ProcessBuilder pb = new ProcessBuilder(javaJar(args.toArray(String[]::new))).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(javaJar(args.toArray(String[]::new)))
+                .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         pb.environment().remove("KVS_NAME");
         Process process;
@@ -168,13 +180,16 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
             throw new UncheckedIOException(e);
         }
         servers.add(process);
-        await("server " + name + " serving").atMost(SERVER_START_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        await("server " + name + " serving")
+                .atMost(SERVER_START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions()
                 .failFast("server process exited; see " + out, () -> !process.isAlive())
                 .until(() -> {
                     KvsStats stats = KvsStats.read(name);
                     // The region runs a moment before the command prints where it serves: wait for both.
-                    return stats.serverPid() == process.pid() && "RUNNING".equals(stats.state())
+                    return stats.serverPid() == process.pid()
+                            && "RUNNING".equals(stats.state())
                             && Files.readString(out, StandardCharsets.UTF_8).contains("kvs server: serving");
                 });
         return new Server(name, process, out);
@@ -209,8 +224,9 @@ final class KvsProcesses implements BeforeEachCallback, AfterEachCallback, TestW
     }
 
     private static String requiredProperty(String name) {
-        return Optional.ofNullable(System.getProperty(name)).orElseThrow(() -> new IllegalStateException(
-                "system property " + name + " is not set: run these tests with 'mvn -pl cli verify'"));
+        return Optional.ofNullable(System.getProperty(name))
+                .orElseThrow(() -> new IllegalStateException(
+                        "system property " + name + " is not set: run these tests with 'mvn -pl cli verify'"));
     }
 
     /** A running {@code kvs server} process started by {@link #startServer}. */

@@ -22,12 +22,20 @@ class LauncherIT {
             // From another directory, as users run it: the launcher finds the jar relative to itself.
             Process process = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "--version")
                     .directory(Files.createTempDirectory("kvs-launcher-cwd").toFile())
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("launcher finished").isTrue();
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            assertThat(process.waitFor(2, TimeUnit.MINUTES))
+                    .as("launcher finished")
+                    .isTrue();
             String output = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(process.exitValue()).as(output).isZero();
-            assertThat(output).as("the jar is already built: no build message").startsWith("kvs ")
-                    .doesNotContain("building").doesNotContain("development build").containsPattern("\njava \\d+");
+            assertThat(output)
+                    .as("the jar is already built: no build message")
+                    .startsWith("kvs ")
+                    .doesNotContain("building")
+                    .doesNotContain("development build")
+                    .containsPattern("\njava \\d+");
         } finally {
             Files.deleteIfExists(out);
         }

@@ -32,7 +32,9 @@ class OperationCommandsIT {
 
         CliResult get = kvs.run("get", "--name", name, "nobody");
         assertThat(get.exitCode()).as(get.describe()).isEqualTo(1);
-        assertThat(get.stdout()).as("nothing on stdout, so $(kvs get) captures no value: " + get.describe()).isEmpty();
+        assertThat(get.stdout())
+                .as("nothing on stdout, so $(kvs get) captures no value: " + get.describe())
+                .isEmpty();
         assertThat(get.stderrLines()).as(get.describe()).containsExactly("kvs get: not found: 'nobody'");
 
         CliResult del = kvs.run("del", "--name", name, "nobody");
@@ -81,7 +83,9 @@ class OperationCommandsIT {
         assertThat(kvs.run("set", "--name", name, "ключ", text).exitCode()).isZero();
 
         CliResult empty = kvs.run("get", "--name", name, "empty");
-        assertThat(empty.exitCode()).as("an empty value is found, not absent: " + empty.describe()).isZero();
+        assertThat(empty.exitCode())
+                .as("an empty value is found, not absent: " + empty.describe())
+                .isZero();
         assertThat(empty.stdout()).as(empty.describe()).isEqualTo("\n");
         CliResult unicode = kvs.run("get", "--name", name, "ключ");
         assertThat(unicode.stdout()).as(unicode.describe()).isEqualTo(text + "\n");
@@ -94,8 +98,14 @@ class OperationCommandsIT {
 
         CliResult set = kvs.run("set", "--name", name, "k", "123456789");
         assertThat(set.exitCode()).as(set.describe()).isEqualTo(2);
-        assertThat(set.stderrLines()).as(set.describe()).singleElement().asString()
-                .startsWith("kvs set: ").contains("maxValueBytes limit of 8 bytes");
-        assertThat(kvs.run("get", "--name", name, "k").exitCode()).as("nothing was stored").isEqualTo(1);
+        assertThat(set.stderrLines())
+                .as(set.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs set: ")
+                .contains("maxValueBytes limit of 8 bytes");
+        assertThat(kvs.run("get", "--name", name, "k").exitCode())
+                .as("nothing was stored")
+                .isEqualTo(1);
     }
 }

@@ -24,9 +24,11 @@ class ServerCommandIT {
     void helpDescribesStripesAsTheStoresSegmentsEachWithItsOwnLock() {
         CliResult help = kvs.run("server", "--help");
         assertThat(help.exitCode()).as(help.describe()).isZero();
-        assertThat(help.stdout()).as(help.describe())
-                .containsPattern("--stripes=N\\s+Segments\\s+of\\s+the\\s+store,\\s+each\\s+with\\s+its\\s+own\\s+hash\\s+index"
-                        + "\\s+and\\s+lock")
+        assertThat(help.stdout())
+                .as(help.describe())
+                .containsPattern(
+                        "--stripes=N\\s+Segments\\s+of\\s+the\\s+store,\\s+each\\s+with\\s+its\\s+own\\s+hash\\s+index"
+                                + "\\s+and\\s+lock")
                 .doesNotContain("Lock stripes");
     }
 
@@ -36,8 +38,9 @@ class ServerCommandIT {
         KvsProcesses.Server server = kvs.startServer(name, "--workers", "2", "--stripes", "32", "--idle", "yielding");
         Path path = KvsStats.read(name).path();
 
-        assertThat(server.log()).contains("kvs server: serving '" + name + "' at " + path + " (pid "
-                + server.process().pid() + ", 2 workers, 32 stripes, idle yielding")
+        assertThat(server.log())
+                .contains("kvs server: serving '" + name + "' at " + path + " (pid "
+                        + server.process().pid() + ", 2 workers, 32 stripes, idle yielding")
                 .contains("kvs server: created " + path + ".store; room for 1,048,576 entries and 256.0 MiB of keys"
                         + " and values");
         KvsStats stats = KvsStats.read(name);
@@ -58,7 +61,8 @@ class ServerCommandIT {
 
         String output = server.stopGracefully();
 
-        assertThat(output).contains("kvs server: stopping '" + name + "'")
+        assertThat(output)
+                .contains("kvs server: stopping '" + name + "'")
                 .contains("kvs server: served 4 requests in ")
                 .contains("1 gets (1 hits), 2 sets, 1 posts (1 rejected), 0 dels (0 hits)")
                 .contains("kvs server: 2 entries stored")
@@ -79,15 +83,18 @@ class ServerCommandIT {
         first.stopGracefully();
 
         KvsProcesses.Server second = kvs.startServer(name);
-        assertThat(second.log()).contains("kvs server: adopted 2 entries from " + KvsStats.read(name).storePath());
+        assertThat(second.log())
+                .contains("kvs server: adopted 2 entries from "
+                        + KvsStats.read(name).storePath());
         CliResult kept = kvs.run("get", "--name", name, "user:1");
         assertThat(kept.exitCode()).as(kept.describe()).isZero();
         assertThat(kept.stdout()).as(kept.describe()).isEqualTo("Ada\n");
         second.stopGracefully();
 
         KvsProcesses.Server fresh = kvs.startServer(name, "--fresh");
-        assertThat(fresh.log()).contains("kvs server: discarded the entries in " + KvsStats.read(name).storePath()
-                + " (--fresh)");
+        assertThat(fresh.log())
+                .contains("kvs server: discarded the entries in "
+                        + KvsStats.read(name).storePath() + " (--fresh)");
         CliResult gone = kvs.run("get", "--name", name, "user:1");
         assertThat(gone.exitCode()).as(gone.describe()).isEqualTo(1);
         assertThat(KvsStats.read(name).storeLiveBytes()).isZero();
@@ -107,9 +114,15 @@ class ServerCommandIT {
         CliResult full = kvs.run("set", "--name", name, "c", "3");
 
         assertThat(full.exitCode()).as(full.describe()).isEqualTo(2);
-        assertThat(full.stderrLines()).as(full.describe()).singleElement().asString()
-                .startsWith("kvs set: ").contains("is full").contains("maxEntries = 2");
-        assertThat(kvs.run("set", "--name", name, "a", "updated").exitCode()).as("an update needs no new entry")
+        assertThat(full.stderrLines())
+                .as(full.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs set: ")
+                .contains("is full")
+                .contains("maxEntries = 2");
+        assertThat(kvs.run("set", "--name", name, "a", "updated").exitCode())
+                .as("an update needs no new entry")
                 .isZero();
         assertThat(server.process().isAlive()).as("the server keeps serving").isTrue();
     }
@@ -122,8 +135,13 @@ class ServerCommandIT {
         CliResult other = kvs.run("server", "--name", name, "--max-entries", "3", "--max-data-bytes", "1m");
 
         assertThat(other.exitCode()).as(other.describe()).isEqualTo(2);
-        assertThat(other.stderrLines()).as(other.describe()).singleElement().asString()
-                .startsWith("kvs server: ").contains(name + ".store").contains("add --fresh")
+        assertThat(other.stderrLines())
+                .as(other.describe())
+                .singleElement()
+                .asString()
+                .startsWith("kvs server: ")
+                .contains(name + ".store")
+                .contains("add --fresh")
                 .contains("'kvs destroy --name " + name + "'");
 
         KvsProcesses.Server fresh = kvs.startServer(name, "--max-entries", "3", "--max-data-bytes", "1m", "--fresh");

@@ -37,14 +37,17 @@ class SizeConverterTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "m", "-1", "1x", "1kk", "1 gigabyte", "1.g", "0x10", "1e6"})
     void rejectsWhatIsNotASize(String text) {
-        assertThatThrownBy(() -> converter.convert(text)).isInstanceOf(TypeConversionException.class)
-                .hasMessageContaining("is not a size").hasMessageContaining("256m");
+        assertThatThrownBy(() -> converter.convert(text))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("is not a size")
+                .hasMessageContaining("256m");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"9223372036854775808", "8388608t", "99999999999999999999g"})
     void rejectsSizesBeyondALong(String text) {
-        assertThatThrownBy(() -> converter.convert(text)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert(text))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("too large");
     }
 }

@@ -31,7 +31,9 @@ class StatsCommandIT {
 
         // The server publishes counters every 100 ms heartbeat: poll until this run's operations show.
         CliResult[] last = new CliResult[1];
-        await("stats showing the operations").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await("stats showing the operations")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     CliResult stats = kvs.run("stats", "--name", name, "--interval", "100ms");
                     last[0] = stats;
@@ -43,14 +45,23 @@ class StatsCommandIT {
                     assertThat(total(stats, "all")).as(stats.describe()).isEqualTo(7);
                 });
         String out = last[0].stdout();
-        assertThat(out).contains("hits 1 (50.0%)").contains("rejected (key existed) 1").contains("2 entries stored")
-                .contains("RUNNING, pid " + server.process().pid() + " (alive)").contains("epoch ")
-                .contains("uptime ").contains("ring depth 0").contains("clients connected")
-                .contains("0 malformed requests").contains("0 writes refused (store full), 0 corrupt entries")
+        assertThat(out)
+                .contains("hits 1 (50.0%)")
+                .contains("rejected (key existed) 1")
+                .contains("2 entries stored")
+                .contains("RUNNING, pid " + server.process().pid() + " (alive)")
+                .contains("epoch ")
+                .contains("uptime ")
+                .contains("ring depth 0")
+                .contains("clients connected")
+                .contains("0 malformed requests")
+                .contains("0 writes refused (store full), 0 corrupt entries")
                 // Two entries of a 24-byte header, a 1-byte key and a 1-byte value.
-                .contains("entries   2 / 1,048,576 (0.0% of the limit) in " + KvsStats.read(name).storePath())
-                .containsPattern("data      52 B live, \\d+ B in blocks, [\\d.]+ KiB in pages, [\\d.]+ MiB free of 256.0 MiB;"
-                        + " fragmentation \\d+\\.\\d% \\(share of the pages in use holding no live record\\)");
+                .contains("entries   2 / 1,048,576 (0.0% of the limit) in "
+                        + KvsStats.read(name).storePath())
+                .containsPattern(
+                        "data      52 B live, \\d+ B in blocks, [\\d.]+ KiB in pages, [\\d.]+ MiB free of 256.0 MiB;"
+                                + " fragmentation \\d+\\.\\d% \\(share of the pages in use holding no live record\\)");
     }
 
     @Test
@@ -64,7 +75,11 @@ class StatsCommandIT {
         List<String> lines = Arrays.asList(watch.stdout().split("\n"));
         assertThat(lines).as(watch.describe()).hasSize(5);
         assertThat(lines.get(0)).startsWith("store ").contains(name);
-        assertThat(lines.get(1)).contains("get/s").contains("set/s").contains("total/s").contains("ring")
+        assertThat(lines.get(1))
+                .contains("get/s")
+                .contains("set/s")
+                .contains("total/s")
+                .contains("ring")
                 .contains("clients");
         assertThat(lines.subList(2, 5)).allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\s+.*"), "time rows");
     }

@@ -28,18 +28,31 @@ class TerminalBenchIT {
         String name = KvsProcesses.uniqueName("cli-tty");
         kvs.startServer(name);
 
-        CliResult bench = kvs.runInTerminal("bench", "--name", name, "--ops", "200000", "--clients", "1",
-                "--pipeline", "64", "--progress-interval", "100ms");
+        CliResult bench = kvs.runInTerminal(
+                "bench",
+                "--name",
+                name,
+                "--ops",
+                "200000",
+                "--clients",
+                "1",
+                "--pipeline",
+                "64",
+                "--progress-interval",
+                "100ms");
 
         String screen = bench.stdout();
         Path sample = Paths.get(System.getProperty("kvs.cli.work", "target/cli-it"), "terminal-bench-sample.txt");
         Files.writeString(sample, screen, StandardCharsets.UTF_8);
         assertThat(bench.exitCode()).as(bench.describe()).isZero();
         Matcher redraws = REDRAW.matcher(screen);
-        assertThat(redraws.find()).as("a progress line drawn after \\r: " + bench.describe()).isTrue();
+        assertThat(redraws.find())
+                .as("a progress line drawn after \\r: " + bench.describe())
+                .isTrue();
         assertThat(screen).as("no plain progress lines on a terminal").doesNotContain("progress ");
         // The last redraw is the whole run, then a newline, then the summary on lines of its own.
-        assertThat(screen).as(bench.describe())
+        assertThat(screen)
+                .as(bench.describe())
                 .containsPattern("\r100\\.0%  200,000/200,000 ops  [\\d,]+ ops/s  p50 [\\d,.]+ µs  p99 [\\d,.]+ µs"
                         + "  0 errors  [\\d.]+ s\\s*\r\n")
                 .containsPattern("\r\nsummary   200,000 ops in [\\d.]+ s = [\\d,]+ ops/s, 0 errors\r\n")

@@ -72,13 +72,15 @@ public final class AsyncKvsClient<K, V> {
     private static KvsException unexpected(int status, byte[] value) {
         switch (status) {
             case ResponseStatus.CAPACITY:
-                return new KvsCapacityException(value == null || value.length == 0
-                        ? "the store is full (the server's reason did not fit in an answer)"
-                        : new String(value, java.nio.charset.StandardCharsets.UTF_8));
+                return new KvsCapacityException(
+                        value == null || value.length == 0
+                                ? "the store is full (the server's reason did not fit in an answer)"
+                                : new String(value, java.nio.charset.StandardCharsets.UTF_8));
             case ResponseStatus.REFUSED:
-                return new KvsException(value == null || value.length == 0
-                        ? "the server's persistence log refused the write, which was not applied"
-                        : new String(value, java.nio.charset.StandardCharsets.UTF_8));
+                return new KvsException(
+                        value == null || value.length == 0
+                                ? "the server's persistence log refused the write, which was not applied"
+                                : new String(value, java.nio.charset.StandardCharsets.UTF_8));
             case ResponseStatus.MALFORMED:
                 return new KvsException("the server rejected the request as malformed");
             case ResponseStatus.UNAVAILABLE:
@@ -147,8 +149,8 @@ public final class AsyncKvsClient<K, V> {
         byte[] bytes = keyCodec.encode(key);
         int max = engine.maxKeyBytes();
         if (bytes.length > max) {
-            throw new IllegalArgumentException("key of " + bytes.length + " bytes exceeds the store's maxKeyBytes limit of "
-                    + max + " bytes");
+            throw new IllegalArgumentException(
+                    "key of " + bytes.length + " bytes exceeds the store's maxKeyBytes limit of " + max + " bytes");
         }
         return bytes;
     }
@@ -164,8 +166,8 @@ public final class AsyncKvsClient<K, V> {
         byte[] bytes = valueCodec.encode(value);
         int max = engine.maxValueBytes();
         if (bytes.length > max) {
-            throw new IllegalArgumentException("value of " + bytes.length
-                    + " bytes exceeds the store's maxValueBytes limit of " + max + " bytes");
+            throw new IllegalArgumentException(
+                    "value of " + bytes.length + " bytes exceeds the store's maxValueBytes limit of " + max + " bytes");
         }
         return bytes;
     }

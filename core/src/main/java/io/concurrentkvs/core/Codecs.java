@@ -7,13 +7,16 @@ import java.util.Arrays;
 
 /** The built-in codecs. All are stateless and thread-safe. */
 public final class Codecs {
-    private static final Codec<String> STRING = Codec.of(
-            s -> s.getBytes(StandardCharsets.UTF_8), b -> new String(b, StandardCharsets.UTF_8));
+    private static final Codec<String> STRING =
+            Codec.of(s -> s.getBytes(StandardCharsets.UTF_8), b -> new String(b, StandardCharsets.UTF_8));
 
     private static final Codec<Integer> INT32 = new Codec<>() {
         @Override
         public byte[] encode(Integer value) {
-            return ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(value).array();
+            return ByteBuffer.allocate(4)
+                    .order(ByteOrder.BIG_ENDIAN)
+                    .putInt(value)
+                    .array();
         }
 
         @Override
@@ -26,7 +29,10 @@ public final class Codecs {
     private static final Codec<Long> INT64 = new Codec<>() {
         @Override
         public byte[] encode(Long value) {
-            return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(value).array();
+            return ByteBuffer.allocate(8)
+                    .order(ByteOrder.BIG_ENDIAN)
+                    .putLong(value)
+                    .array();
         }
 
         @Override

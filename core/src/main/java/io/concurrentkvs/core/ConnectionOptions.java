@@ -30,8 +30,8 @@ public final class ConnectionOptions {
      * own answer. Long parks cost no latency: a request sent while the poller parks unparks it, and a
      * thread blocked on its own answer polls it itself. An idle connection costs well under 1% of a core.
      */
-    public static final IdleStrategy DEFAULT_POLLER_IDLE = IdleStrategy.backoff(
-            Duration.ZERO, Duration.ofMillis(1), Duration.ofNanos(50_000), Duration.ofMillis(50));
+    public static final IdleStrategy DEFAULT_POLLER_IDLE =
+            IdleStrategy.backoff(Duration.ZERO, Duration.ofMillis(1), Duration.ofNanos(50_000), Duration.ofMillis(50));
 
     private static final ConnectionOptions DEFAULTS = builder().build();
 

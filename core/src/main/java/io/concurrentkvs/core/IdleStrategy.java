@@ -22,8 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class IdleStrategy {
     private static final IdleStrategy BUSY_SPIN = new IdleStrategy("busy", Long.MAX_VALUE, 0, 0, 0);
-    private static final IdleStrategy BALANCED = new IdleStrategy("balanced",
-            50_000, 1_000_000, 50_000, 1_000_000);
+    private static final IdleStrategy BALANCED = new IdleStrategy("balanced", 50_000, 1_000_000, 50_000, 1_000_000);
     private static final IdleStrategy YIELDING = new IdleStrategy("yielding", 10_000, Long.MAX_VALUE, 0, 0);
 
     private final String name;
@@ -65,8 +64,12 @@ public final class IdleStrategy {
         if (spin.isNegative() || yield.isNegative() || min <= 0 || max < min) {
             throw new IllegalArgumentException("backoff needs spin, yield >= 0 and 0 < minPark <= maxPark");
         }
-        return new IdleStrategy("backoff(spin=" + spin + ", yield=" + yield + ", park=" + minPark + ".." + maxPark
-                + ")", spin.toNanos(), yield.toNanos(), min, max);
+        return new IdleStrategy(
+                "backoff(spin=" + spin + ", yield=" + yield + ", park=" + minPark + ".." + maxPark + ")",
+                spin.toNanos(),
+                yield.toNanos(),
+                min,
+                max);
     }
 
     /**
@@ -85,8 +88,8 @@ public final class IdleStrategy {
             case "yield":
                 return YIELDING;
             default:
-                throw new IllegalArgumentException("unknown idle strategy '" + name
-                        + "': use busy, balanced or yielding");
+                throw new IllegalArgumentException(
+                        "unknown idle strategy '" + name + "': use busy, balanced or yielding");
         }
     }
 
@@ -152,7 +155,8 @@ public final class IdleStrategy {
 
         /** Whether the next {@link #idle()} may park (the thread has been idle past its spin and yield phases). */
         public boolean inParkPhase() {
-            return idleSince >= 0 && strategy.maxParkNanos > 0
+            return idleSince >= 0
+                    && strategy.maxParkNanos > 0
                     && System.nanoTime() - idleSince >= strategy.spinNanos + strategy.yieldNanos;
         }
     }

@@ -15,10 +15,10 @@ import io.concurrentkvs.core.internal.store.StoreFile;
 import io.concurrentkvs.core.internal.store.StoreGeometry;
 import io.concurrentkvs.core.internal.store.StoreLayout;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.nio.file.attribute.PosixFilePermission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +66,11 @@ public final class KvsServer implements AutoCloseable {
      * enough because workers apply whole batches (one worker serves several million requests a second
      * of small values) and one connection's batches are applied one at a time in any case.
      */
-    public static final int DEFAULT_WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    public static final int DEFAULT_WORKERS =
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     /** Default number of store segments, each with its own hash index and lock: see {@link Builder#stripes}. */
     public static final int DEFAULT_STRIPES = 16;
+
     public static final int DEFAULT_RING_SIZE = 2048;
     public static final int DEFAULT_MAX_KEY_BYTES = 256;
     public static final int DEFAULT_MAX_VALUE_BYTES = 4096;
@@ -97,6 +99,7 @@ public final class KvsServer implements AutoCloseable {
     private final boolean fresh;
     /** The persistence directory, or null. */
     private final Path persistenceDirectory;
+
     private final FsyncPolicy fsyncPolicy;
     private final Persistence.Tuning persistenceTuning;
 
@@ -105,27 +108,35 @@ public final class KvsServer implements AutoCloseable {
     private Persistence persistence;
     /** Held from start() to stop(): only its holder creates or unlinks the region and the store file. */
     private RegionLock lock;
+
     private StoreFile storeFile;
     private volatile SharedStore store;
     /** Entries when the store was last closed, for {@link #storageSize()} while stopped. */
     private volatile long entriesWhenClosed;
+
     private boolean startedOnce;
     /** Epoch of the last region this server created, 0 if none: close() removes only its own file. */
     private long createdEpoch;
+
     private boolean closed;
 
     private KvsServer(Builder b) {
         this.name = RegionPaths.normalizeName(b.name);
         this.path = b.path != null ? b.path : RegionPaths.defaultPath(name);
         this.defaultWorkers = b.workers;
-        this.geometry = new RegionGeometry(b.ringSize, b.maxKeyBytes, b.maxValueBytes, b.maxClients,
-                b.responseSlots, toMillis("stallTimeout", b.stallTimeout), toMillis("heartbeatInterval",
-                        b.heartbeatInterval));
+        this.geometry = new RegionGeometry(
+                b.ringSize,
+                b.maxKeyBytes,
+                b.maxValueBytes,
+                b.maxClients,
+                b.responseSlots,
+                toMillis("stallTimeout", b.stallTimeout),
+                toMillis("heartbeatInterval", b.heartbeatInterval));
         this.idleStrategy = b.idleStrategy;
         this.permissions = Set.copyOf(b.permissions);
         this.clientTimeout = b.clientTimeout;
-        this.storeGeometry = new StoreGeometry(b.stripes, b.maxEntries, b.maxDataBytes,
-                StoreLayout.recordLength(b.maxKeyBytes, b.maxValueBytes));
+        this.storeGeometry = new StoreGeometry(
+                b.stripes, b.maxEntries, b.maxDataBytes, StoreLayout.recordLength(b.maxKeyBytes, b.maxValueBytes));
         this.storePath = StoreFile.pathFor(path);
         this.fresh = b.fresh;
         this.persistenceDirectory = b.persistenceDirectory;
@@ -200,13 +211,25 @@ public final class KvsServer implements AutoCloseable {
         }
         try {
             long now = System.currentTimeMillis();
-            ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(),
-                    ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), now, workers, storeGeometry.stripes());
+            ServerIdentity identity = new ServerIdentity(
+                    Processes.currentPid(),
+                    Processes.currentStartMillis(),
+                    ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+                    now,
+                    workers,
+                    storeGeometry.stripes());
             Region region = Region.create(path, geometry, permissions, identity);
             ServerRuntime started;
             try {
-                started = new ServerRuntime(region, store, persistence, workers, idleStrategy, clientTimeout.toNanos(),
-                        "kvs-" + name, this::stopAfterFailure);
+                started = new ServerRuntime(
+                        region,
+                        store,
+                        persistence,
+                        workers,
+                        idleStrategy,
+                        clientTimeout.toNanos(),
+                        "kvs-" + name,
+                        this::stopAfterFailure);
             } catch (RuntimeException | Error e) {
                 // No thread of the run exists yet: nothing but this one can touch the mapping.
                 region.unmap();
@@ -229,7 +252,12 @@ public final class KvsServer implements AutoCloseable {
             held.close();
             throw e;
         }
-        LOG.info("serving '{}' at {} with {} workers, idle strategy {}; {} entries", name, path, workers, idleStrategy,
+        LOG.info(
+                "serving '{}' at {} with {} workers, idle strategy {}; {} entries",
+                name,
+                path,
+                workers,
+                idleStrategy,
                 store.size());
         return true;
     }
@@ -237,21 +265,32 @@ public final class KvsServer implements AutoCloseable {
     /** Opens the store file, blank or adopted; the first start of a {@code fresh} server discards its data. */
     private void openStore(boolean discard) {
         StoreFile file = StoreFile.open(storePath, storeGeometry, discard, permissions);
-        if (persistenceDirectory != null && !file.isBlank() && file.recordedHistory() == StoreLayout.HISTORY_RECOVERING) {
+        if (persistenceDirectory != null
+                && !file.isBlank()
+                && file.recordedHistory() == StoreLayout.HISTORY_RECOVERING) {
             // A server died recovering into it from disk: incomplete, so recovered again from the directory.
-            LOG.warn("store file {} was left half recovered from {}; recovering it again", storePath,
+            LOG.warn(
+                    "store file {} was left half recovered from {}; recovering it again",
+                    storePath,
                     persistenceDirectory);
             file.close();
             file = StoreFile.open(storePath, storeGeometry, true, permissions);
         }
         try {
             if (file.isBlank()) {
-                store = SharedStore.format(name, file.memory(), ThreadLocalRandom.current().nextLong(),
-                        System.currentTimeMillis(), Processes.currentPid());
+                store = SharedStore.format(
+                        name,
+                        file.memory(),
+                        ThreadLocalRandom.current().nextLong(),
+                        System.currentTimeMillis(),
+                        Processes.currentPid());
             } else {
                 store = SharedStore.adopt(name, file.memory());
                 AdoptionReport report = store.adoption();
-                LOG.info("adopted {} entries of store {} in {} ms", report.entries(), storePath,
+                LOG.info(
+                        "adopted {} entries of store {} in {} ms",
+                        report.entries(),
+                        storePath,
                         report.nanos() / 1_000_000);
             }
         } catch (IllegalArgumentException e) {
@@ -275,8 +314,15 @@ public final class KvsServer implements AutoCloseable {
         if (persistenceDirectory == null) {
             return;
         }
-        persistence = Persistence.open(persistenceDirectory, fsyncPolicy, discard, store, geometry.maxKeyBytes(),
-                geometry.maxValueBytes(), name, persistenceTuning);
+        persistence = Persistence.open(
+                persistenceDirectory,
+                fsyncPolicy,
+                discard,
+                store,
+                geometry.maxKeyBytes(),
+                geometry.maxValueBytes(),
+                name,
+                persistenceTuning);
     }
 
     /** Writes the rest of the log and lets go of the directory: only once no worker writes. */
@@ -331,13 +377,19 @@ public final class KvsServer implements AutoCloseable {
             // Mapped only to read these: a leftover mapping would pin the file after the unlink below.
             existing.unmap();
         }
-        if (state != RegionHeaderDescriptor.STATE_STOPPED && pid != Processes.currentPid()
+        if (state != RegionHeaderDescriptor.STATE_STOPPED
+                && pid != Processes.currentPid()
                 && Processes.isAlive(pid, processStart)) {
             // We hold the lock, so this is a server of a version without one: still never take its name.
-            throw new KvsRegionInUseException("store '" + name + "' at " + path + " is served by live process "
-                    + pid + " (state " + RegionHeaderDescriptor.stateName(state) + ")", pid);
+            throw new KvsRegionInUseException(
+                    "store '" + name + "' at " + path + " is served by live process " + pid + " (state "
+                            + RegionHeaderDescriptor.stateName(state) + ")",
+                    pid);
         }
-        LOG.info("taking over region {} left by server pid {} (state {})", path, pid,
+        LOG.info(
+                "taking over region {} left by server pid {} (state {})",
+                path,
+                pid,
                 RegionHeaderDescriptor.stateName(state));
         Region.unlink(path);
     }
@@ -383,13 +435,15 @@ public final class KvsServer implements AutoCloseable {
      * {@link #start} may then start a new run, which adopts the store.
      */
     private void stopAfterFailure(ServerRuntime failed, Throwable cause) {
-        Thread stopper = new Thread(() -> {
-            synchronized (this) {
-                if (runtime == failed) {
-                    stop();
-                }
-            }
-        }, "kvs-" + name + "-stop-after-failure");
+        Thread stopper = new Thread(
+                () -> {
+                    synchronized (this) {
+                        if (runtime == failed) {
+                            stop();
+                        }
+                    }
+                },
+                "kvs-" + name + "-stop-after-failure");
         stopper.setDaemon(true);
         stopper.start();
     }
@@ -468,10 +522,12 @@ public final class KvsServer implements AutoCloseable {
         } catch (KvsUnavailableException | KvsIncompatibleRegionException unusable) {
             // No region, or one no live server of ours serves: nothing to check.
         }
-        if (region != null && region.state() != RegionHeaderDescriptor.STATE_STOPPED
+        if (region != null
+                && region.state() != RegionHeaderDescriptor.STATE_STOPPED
                 && Processes.isAlive(region.serverPid(), region.serverProcessStartMillis())) {
-            throw new KvsRegionInUseException("cannot destroy store at " + regionPath + ": it is served by live process "
-                    + region.serverPid() + " (state " + RegionHeaderDescriptor.stateName(region.state()) + ")",
+            throw new KvsRegionInUseException(
+                    "cannot destroy store at " + regionPath + ": it is served by live process " + region.serverPid()
+                            + " (state " + RegionHeaderDescriptor.stateName(region.state()) + ")",
                     region.serverPid());
         }
         StoreFile.delete(StoreFile.pathFor(regionPath));

@@ -17,14 +17,20 @@ import org.junit.jupiter.api.Test;
 
 /** The CompletableFuture client against an in-process server. */
 class AsyncKvsClientTest {
-    private final String name = "kvs-async-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1 << 30);
+    private final String name = "kvs-async-" + ProcessHandle.current().pid() + "-"
+            + ThreadLocalRandom.current().nextInt(1 << 30);
     private KvsServer server;
     private KvsConnection connection;
     private AsyncKvsClient<String, String> client;
 
     @BeforeEach
     void start() {
-        server = KvsServer.builder(name).workers(1).maxKeyBytes(32).maxValueBytes(64).responseSlotsPerClient(64).build();
+        server = KvsServer.builder(name)
+                .workers(1)
+                .maxKeyBytes(32)
+                .maxValueBytes(64)
+                .responseSlotsPerClient(64)
+                .build();
         assertThat(server.start()).isTrue();
         connection = KvsConnection.connect(name);
         client = connection.async(Codecs.string(), Codecs.string());
@@ -84,8 +90,11 @@ class AsyncKvsClientTest {
 
     @Test
     void nullKeysAndValuesFailAtTheCall() {
-        assertThatThrownBy(() -> client.get(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
-        assertThatThrownBy(() -> client.set("k", null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> client.get(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("key");
+        assertThatThrownBy(() -> client.set("k", null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("value");
     }
 
@@ -116,8 +125,10 @@ class AsyncKvsClientTest {
         bytes.set(new byte[] {1, 2}, new byte[] {0, -1, 3}).join();
         assertThat(bytes.get(new byte[] {1, 2}).join().orElseThrow()).containsExactly(0, -1, 3);
         record Point(int x, int y) {}
-        Codec<Point> points = Codec.of(p -> (p.x() + "," + p.y()).getBytes(),
-                b -> { String[] s = new String(b).split(","); return new Point(Integer.parseInt(s[0]), Integer.parseInt(s[1])); });
+        Codec<Point> points = Codec.of(p -> (p.x() + "," + p.y()).getBytes(), b -> {
+            String[] s = new String(b).split(",");
+            return new Point(Integer.parseInt(s[0]), Integer.parseInt(s[1]));
+        });
         AsyncKvsClient<String, Point> custom = connection.async(Codecs.string(), points);
         custom.set("p", new Point(3, -4)).join();
         assertThat(custom.get("p").join()).contains(new Point(3, -4));

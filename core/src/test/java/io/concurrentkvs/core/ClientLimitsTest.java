@@ -39,7 +39,8 @@ class ClientLimitsTest {
     }
 
     private KvsConnection connect(ConnectionOptions.Builder options) {
-        KvsConnection c = KvsConnection.connect("manual", options.path(server.region.path()).build());
+        KvsConnection c = KvsConnection.connect(
+                "manual", options.path(server.region.path()).build());
         connections.add(c);
         return c;
     }
@@ -56,8 +57,8 @@ class ClientLimitsTest {
 
     @Test
     void requestsBeyondMaxWaitingRequestsFailWithKvsCapacityException() {
-        AsyncKvsClient<String, String> client = connect(ConnectionOptions.builder().maxWaitingRequests(2))
-                .async(Codecs.string(), Codecs.string());
+        AsyncKvsClient<String, String> client =
+                connect(ConnectionOptions.builder().maxWaitingRequests(2)).async(Codecs.string(), Codecs.string());
         // Nothing is answered: at most the 4 response slots' requests are sent and 2 more wait, so of 20
         // at least 14 are refused at the call.
         List<CompletableFuture<Boolean>> futures = new ArrayList<>();
@@ -74,8 +75,10 @@ class ClientLimitsTest {
                 }
             }
         }
-        assertThat(refused).hasSizeGreaterThanOrEqualTo(14)
-                .allSatisfy(e -> assertThat(e).isInstanceOf(KvsCapacityException.class)
+        assertThat(refused)
+                .hasSizeGreaterThanOrEqualTo(14)
+                .allSatisfy(e -> assertThat(e)
+                        .isInstanceOf(KvsCapacityException.class)
                         .hasMessageContaining("maxWaitingRequests"));
     }
 }

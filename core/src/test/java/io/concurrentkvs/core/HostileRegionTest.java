@@ -22,13 +22,21 @@ import org.junit.jupiter.api.Test;
  * timeout; once the scribbling stops, a fresh client is served normally.
  */
 class HostileRegionTest {
-    private final String name = "kvs-hostile-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1 << 30);
+    private final String name = "kvs-hostile-" + ProcessHandle.current().pid() + "-"
+            + ThreadLocalRandom.current().nextInt(1 << 30);
     private KvsServer server;
 
     @BeforeEach
     void start() {
-        server = KvsServer.builder(name).workers(1).ringSize(64).maxClients(8).responseSlotsPerClient(16)
-                .maxKeyBytes(32).maxValueBytes(64).stallTimeout(Duration.ofMillis(100)).build();
+        server = KvsServer.builder(name)
+                .workers(1)
+                .ringSize(64)
+                .maxClients(8)
+                .responseSlotsPerClient(16)
+                .maxKeyBytes(32)
+                .maxValueBytes(64)
+                .stallTimeout(Duration.ofMillis(100))
+                .build();
         server.start();
     }
 
@@ -62,7 +70,8 @@ class HostileRegionTest {
             AsyncKvsClient<String, String> client = connection.async(Codecs.string(), Codecs.string());
             for (int i = 0; i < 300; i++) {
                 try {
-                    Boolean stored = client.set("k" + i, "v" + i, Duration.ofMillis(200)).join();
+                    Boolean stored =
+                            client.set("k" + i, "v" + i, Duration.ofMillis(200)).join();
                     assertThat(stored).isTrue();
                 } catch (CompletionException e) {
                     assertThat(e.getCause()).isInstanceOf(KvsException.class);
@@ -83,18 +92,18 @@ class HostileRegionTest {
     void craftedMalformedRequestsAreRejectedAndCounted() {
         Region hostile = Region.attach(server.path());
         HostileWriter writer = new HostileWriter(hostile);
-        writer.publish(99, 0, 0, 1, 1);                      // unknown opcode
-        writer.publish(1, 0, 0, -5, 0);                      // negative key length
-        writer.publish(2, 0, 0, 1, Integer.MAX_VALUE);       // huge value length
-        writer.publish(2, 0, 0, 1_000_000, 1);               // key longer than the limit
-        writer.publish(1, 1_000, 0, 1, 0);                   // client index out of range
-        writer.publish(1, 0, 1_000_000, 1, 0);               // response slot out of range
-        writer.publish(1, -1, -1, 1, 0);                     // negative indices
-        writer.publishHeader(0, 0, 0, 0);                    // a batch of no requests
-        writer.publishHeader(0, 0, -3, 64);                  // a negative request count
-        writer.publishHeader(0, 0, 1 << 20, 64);             // more requests than a slot can hold
-        writer.publishHeader(0, 0, 2, 1 << 30);              // records longer than the slot
-        writer.publishHeader(0, 0, 3, -8);                   // a negative payload length
+        writer.publish(99, 0, 0, 1, 1); // unknown opcode
+        writer.publish(1, 0, 0, -5, 0); // negative key length
+        writer.publish(2, 0, 0, 1, Integer.MAX_VALUE); // huge value length
+        writer.publish(2, 0, 0, 1_000_000, 1); // key longer than the limit
+        writer.publish(1, 1_000, 0, 1, 0); // client index out of range
+        writer.publish(1, 0, 1_000_000, 1, 0); // response slot out of range
+        writer.publish(1, -1, -1, 1, 0); // negative indices
+        writer.publishHeader(0, 0, 0, 0); // a batch of no requests
+        writer.publishHeader(0, 0, -3, 64); // a negative request count
+        writer.publishHeader(0, 0, 1 << 20, 64); // more requests than a slot can hold
+        writer.publishHeader(0, 0, 2, 1 << 30); // records longer than the slot
+        writer.publishHeader(0, 0, 3, -8); // a negative payload length
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             KvsStats stats = KvsStats.read(name);
             return stats.malformedRequests() + stats.staleAnswers() >= 12;
@@ -110,7 +119,9 @@ class HostileRegionTest {
         writer.publishMisSealed(0, 0);
         writer.publishMisSealed(1, 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> KvsStats.read(name).rejectedBatches() >= 2);
-        assertThat(KvsStats.read(name).malformedRequests()).as("dropped whole, never parsed").isZero();
+        assertThat(KvsStats.read(name).malformedRequests())
+                .as("dropped whole, never parsed")
+                .isZero();
         assertThat(server.isRunning()).isTrue();
         assertFreshClientIsServed();
     }
@@ -120,11 +131,11 @@ class HostileRegionTest {
         assertThat(KvsStats.read(name).ringRepairs()).isZero();
         Region hostile = Region.attach(server.path());
         Memory ring = hostile.ring().memory();
-        ring.putLongVolatile(128, 1L << 40);   // consumer index far ahead of the producer
+        ring.putLongVolatile(128, 1L << 40); // consumer index far ahead of the producer
         assertFreshClientIsServed();
         await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(name).ringRepairs() >= 1);
         long afterFirst = KvsStats.read(name).ringRepairs();
-        ring.putLongVolatile(0, -12345);       // producer index garbage
+        ring.putLongVolatile(0, -12345); // producer index garbage
         assertFreshClientIsServed();
         await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(name).ringRepairs() > afterFirst);
     }
@@ -140,7 +151,8 @@ class HostileRegionTest {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             try (KvsConnection fresh = KvsConnection.connect(name)) {
                 AsyncKvsClient<String, String> client = fresh.async(Codecs.string(), Codecs.string());
-                assertThat(client.set("fresh", "ok", Duration.ofSeconds(2)).join()).isTrue();
+                assertThat(client.set("fresh", "ok", Duration.ofSeconds(2)).join())
+                        .isTrue();
                 assertThat(client.get("fresh", Duration.ofSeconds(2)).join()).isEqualTo(Optional.of("ok"));
             }
         });

@@ -24,8 +24,14 @@ class KvsStatsTest {
 
     @BeforeEach
     void start() {
-        server = KvsServer.builder(name).workers(1).stripes(2).maxKeyBytes(32).maxValueBytes(64)
-                .maxEntries(MAX_ENTRIES).maxDataBytes(DATA_BYTES).build();
+        server = KvsServer.builder(name)
+                .workers(1)
+                .stripes(2)
+                .maxKeyBytes(32)
+                .maxValueBytes(64)
+                .maxEntries(MAX_ENTRIES)
+                .maxDataBytes(DATA_BYTES)
+                .build();
         assertThat(server.start()).isTrue();
         connection = KvsConnection.connect(name);
         client = connection.async(Codecs.string(), Codecs.string());
@@ -65,13 +71,15 @@ class KvsStatsTest {
         // Each record: a 24-byte header, a 5-byte key and a 7-byte value.
         assertThat(full.storeLiveBytes()).isEqualTo(MAX_ENTRIES * (24 + 5 + 7));
         assertThat(full.storeBlockBytes()).isGreaterThanOrEqualTo(full.storeLiveBytes());
-        assertThat(full.storePageBytes()).isGreaterThanOrEqualTo(full.storeBlockBytes()).isPositive();
+        assertThat(full.storePageBytes())
+                .isGreaterThanOrEqualTo(full.storeBlockBytes())
+                .isPositive();
         assertThat(full.storeFreeBytes()).isEqualTo(full.storeDataBytes() - full.storePageBytes());
-        assertThat(full.storeFragmentation()).isStrictlyBetween(0.0, 1.0)
+        assertThat(full.storeFragmentation())
+                .isStrictlyBetween(0.0, 1.0)
                 .isEqualTo(1.0 - (double) full.storeLiveBytes() / full.storePageBytes());
 
-        assertThatThrownBy(() -> client.set("one-too-many", "v").join())
-                .hasCauseInstanceOf(KvsCapacityException.class);
+        assertThatThrownBy(() -> client.set("one-too-many", "v").join()).hasCauseInstanceOf(KvsCapacityException.class);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             KvsStats stats = KvsStats.read(name);
             assertThat(stats.capacityRejections()).isEqualTo(1);

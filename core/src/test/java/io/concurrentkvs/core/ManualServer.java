@@ -4,6 +4,7 @@ import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionGeometry;
@@ -11,7 +12,6 @@ import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
 import io.concurrentkvs.core.internal.region.ServerIdentity;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
-import io.concurrentkvs.core.internal.memory.Memory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +28,17 @@ final class ManualServer implements AutoCloseable {
 
     ManualServer(Path path, int responseSlots) {
         RegionGeometry g = new RegionGeometry(64, 64, 64, 4, responseSlots, 60_000, 100);
-        region = Region.create(path, g, Region.defaultPermissions(),
-                new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(), System.nanoTime() | 1,
-                        System.currentTimeMillis(), 0, 1));
+        region = Region.create(
+                path,
+                g,
+                Region.defaultPermissions(),
+                new ServerIdentity(
+                        Processes.currentPid(),
+                        Processes.currentStartMillis(),
+                        System.nanoTime() | 1,
+                        System.currentTimeMillis(),
+                        0,
+                        1));
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
         region.writeHeartbeat(System.currentTimeMillis());
         region.markReady();
@@ -63,8 +71,12 @@ final class ManualServer implements AutoCloseable {
             opcodes.add(m.getInt(at + RECORD_OPCODE_OFFSET));
             at += recordLength(m.getInt(at + RECORD_KEY_LENGTH_OFFSET), m.getInt(at + RECORD_VALUE_LENGTH_OFFSET));
         }
-        Taken taken = new Taken(m.getLong(slot + BATCH_ID_OFFSET), m.getInt(slot + CLIENT_INDEX_OFFSET),
-                m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET), count, List.copyOf(opcodes));
+        Taken taken = new Taken(
+                m.getLong(slot + BATCH_ID_OFFSET),
+                m.getInt(slot + CLIENT_INDEX_OFFSET),
+                m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET),
+                count,
+                List.copyOf(opcodes));
         ring.release(index);
         return taken;
     }

@@ -36,6 +36,7 @@ class PersistenceTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private final String name = "kvs-persist-" + ProcessHandle.current().pid() + "-"
             + ThreadLocalRandom.current().nextInt(1 << 30);
+
     @TempDir
     Path dir;
 
@@ -45,8 +46,14 @@ class PersistenceTest {
     }
 
     private KvsServer.Builder server(FsyncPolicy policy) {
-        return KvsServer.builder(name).workers(2).maxKeyBytes(32).maxValueBytes(512).maxEntries(20_000)
-                .maxDataBytes(8 << 20).persistence(dir).fsync(policy);
+        return KvsServer.builder(name)
+                .workers(2)
+                .maxKeyBytes(32)
+                .maxValueBytes(512)
+                .maxEntries(20_000)
+                .maxDataBytes(8 << 20)
+                .persistence(dir)
+                .fsync(policy);
     }
 
     private static Persistence.Tuning tuning(long snapshotMinLogBytes, LogWriter.PreallocationFault fault) {
@@ -93,8 +100,9 @@ class PersistenceTest {
     @Test
     void snapshotsRetireTheLogAndRecoverExactly() throws IOException {
         Map<String, String> model = new HashMap<>();
-        try (KvsServer server = server(FsyncPolicy.EVERY_SECOND).persistenceTuning(tuning(256 << 10,
-                LogWriter.PreallocationFault.NONE)).build()) {
+        try (KvsServer server = server(FsyncPolicy.EVERY_SECOND)
+                .persistenceTuning(tuning(256 << 10, LogWriter.PreallocationFault.NONE))
+                .build()) {
             server.start();
             try (KvsConnection conn = KvsConnection.connect(name)) {
                 AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
@@ -109,7 +117,8 @@ class PersistenceTest {
                     }
                     pending.forEach(CompletableFuture::join);
                 }
-                await().atMost(PATIENCE).until(() -> KvsStats.read(name).lastSnapshot().isPresent());
+                await().atMost(PATIENCE)
+                        .until(() -> KvsStats.read(name).lastSnapshot().isPresent());
                 KvsStats stats = KvsStats.read(name);
                 assertThat(stats.fsyncPolicy()).contains(FsyncPolicy.EVERY_SECOND);
                 assertThat(stats.snapshotBytes()).isPositive();
@@ -155,14 +164,21 @@ class PersistenceTest {
             set("a", "1");
         }
         KvsServer.destroy(name);
-        try (KvsServer plain = KvsServer.builder(name).workers(1).maxKeyBytes(32).maxValueBytes(512)
-                .maxEntries(20_000).maxDataBytes(8 << 20).build()) {
+        try (KvsServer plain = KvsServer.builder(name)
+                .workers(1)
+                .maxKeyBytes(32)
+                .maxValueBytes(512)
+                .maxEntries(20_000)
+                .maxDataBytes(8 << 20)
+                .build()) {
             plain.start();
             set("other", "data");
         }
         try (KvsServer server = server(FsyncPolicy.EVERY_SECOND).build()) {
-            assertThatThrownBy(server::start).isInstanceOf(KvsException.class)
-                    .hasMessageContaining(dir.toAbsolutePath().toString()).hasMessageContaining("destroy");
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(KvsException.class)
+                    .hasMessageContaining(dir.toAbsolutePath().toString())
+                    .hasMessageContaining("destroy");
         }
         KvsServer.destroy(name);
         try (KvsServer server = server(FsyncPolicy.EVERY_SECOND).build()) {
@@ -199,11 +215,19 @@ class PersistenceTest {
         assertStartFails(KvsServer.builder(name).persistence(foreign), "not a Concurrent-KVS persistence directory");
         assertThat(foreign.resolve("notes.txt")).hasContent("mine");
         Path full = Files.createDirectory(dir.resolve("full"));
-        assertStartFails(KvsServer.builder(name).persistence(full).persistenceTuning(new Persistence.Tuning(64 << 20,
-                1 << 20, 10, LogWriter.PreallocationFault.NONE, Long.MAX_VALUE)), "full disk");
-        assertThat(KvsServer.builder(name).build().storePath()).as("a refused start leaves no store file").doesNotExist();
-        assertThatThrownBy(() -> KvsServer.builder(name).fsync(FsyncPolicy.ALWAYS).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("persistence");
+        assertStartFails(
+                KvsServer.builder(name)
+                        .persistence(full)
+                        .persistenceTuning(new Persistence.Tuning(
+                                64 << 20, 1 << 20, 10, LogWriter.PreallocationFault.NONE, Long.MAX_VALUE)),
+                "full disk");
+        assertThat(KvsServer.builder(name).build().storePath())
+                .as("a refused start leaves no store file")
+                .doesNotExist();
+        assertThatThrownBy(
+                        () -> KvsServer.builder(name).fsync(FsyncPolicy.ALWAYS).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("persistence");
     }
 
     @Test
@@ -211,8 +235,10 @@ class PersistenceTest {
         try (KvsServer first = server(FsyncPolicy.EVERY_SECOND).build()) {
             first.start();
             String otherName = name + "-other";
-            try (KvsServer second = KvsServer.builder(otherName).persistence(dir).build()) {
-                assertThatThrownBy(second::start).isInstanceOf(KvsException.class)
+            try (KvsServer second =
+                    KvsServer.builder(otherName).persistence(dir).build()) {
+                assertThatThrownBy(second::start)
+                        .isInstanceOf(KvsException.class)
                         .hasMessageContaining("in use by another server");
             } finally {
                 KvsServer.destroy(otherName);
@@ -223,7 +249,9 @@ class PersistenceTest {
     @Test
     void aFullDiskRefusesWritesWithAKvsExceptionAndTheyResumeWhenSpaceReturns() {
         AtomicBoolean diskFull = new AtomicBoolean();
-        try (KvsServer server = server(FsyncPolicy.ALWAYS).persistenceTuning(tuning(64 << 20, diskFull::get)).build()) {
+        try (KvsServer server = server(FsyncPolicy.ALWAYS)
+                .persistenceTuning(tuning(64 << 20, diskFull::get))
+                .build()) {
             server.start();
             try (KvsConnection conn = KvsConnection.connect(name)) {
                 AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
@@ -231,14 +259,20 @@ class PersistenceTest {
                 diskFull.set(true);
                 String big = "y".repeat(500);
                 // The log reserves space ahead; once a write needs more than it has, writes are refused.
-                await().atMost(PATIENCE).untilAsserted(() -> assertThatThrownBy(() -> c.set("k", big).join())
-                        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(KvsException.class)
-                        .cause().hasMessageContaining("full"));
+                await().atMost(PATIENCE)
+                        .untilAsserted(
+                                () -> assertThatThrownBy(() -> c.set("k", big).join())
+                                        .isInstanceOf(CompletionException.class)
+                                        .hasCauseInstanceOf(KvsException.class)
+                                        .cause()
+                                        .hasMessageContaining("full"));
                 assertThat(c.get("before").join()).contains("1");
                 // Counters are published once per heartbeat.
                 await().atMost(PATIENCE).until(() -> KvsStats.read(name).persistenceRefusals() > 0);
                 diskFull.set(false);
-                await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.set("after", "2").join()).isTrue());
+                await().atMost(PATIENCE)
+                        .untilAsserted(
+                                () -> assertThat(c.set("after", "2").join()).isTrue());
             }
         }
         KvsServer.destroy(name);
@@ -257,7 +291,10 @@ class PersistenceTest {
 
     private void set(String key, String value) {
         try (KvsConnection conn = KvsConnection.connect(name)) {
-            assertThat(conn.async(Codecs.string(), Codecs.string()).set(key, value).join()).isTrue();
+            assertThat(conn.async(Codecs.string(), Codecs.string())
+                            .set(key, value)
+                            .join())
+                    .isTrue();
         }
     }
 

@@ -36,7 +36,11 @@ class RegionMappingLeakTest {
     }
 
     private KvsServer.Builder small() {
-        return KvsServer.builder(name).workers(1).maxEntries(1000).maxDataBytes(1 << 20).maxClients(8)
+        return KvsServer.builder(name)
+                .workers(1)
+                .maxEntries(1000)
+                .maxDataBytes(1 << 20)
+                .maxClients(8)
                 .ringSize(64);
     }
 
@@ -49,14 +53,20 @@ class RegionMappingLeakTest {
             for (int i = 0; i < 2_000; i++) {
                 try (KvsConnection conn = KvsConnection.connect(name)) {
                     if (i % 100 == 0) {
-                        assertThat(conn.async(Codecs.string(), Codecs.string()).set("k" + i, "v").join()).isTrue();
+                        assertThat(conn.async(Codecs.string(), Codecs.string())
+                                        .set("k" + i, "v")
+                                        .join())
+                                .isTrue();
                     }
                 }
             }
-            assertThat(mappings(region)).as("mappings of %s after 2,000 connect/close cycles: the server's only", region)
+            assertThat(mappings(region))
+                    .as("mappings of %s after 2,000 connect/close cycles: the server's only", region)
                     .hasSize(1);
         }
-        assertThat(mappings(KvsServer.builder(name).build().path())).as("after the server closed").isEmpty();
+        assertThat(mappings(KvsServer.builder(name).build().path()))
+                .as("after the server closed")
+                .isEmpty();
     }
 
     @Test
@@ -79,13 +89,18 @@ class RegionMappingLeakTest {
                 }
                 await().atMost(Duration.ofSeconds(30)).until(conn::isConnected);
                 String key = "cycle" + cycle;
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
                         .until(() -> c.set(key, "v", CALL_TIMEOUT).join());
                 assertThat(c.get(key, CALL_TIMEOUT).join()).contains("v");
             }
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deleted(mappings(region)))
-                    .as("mappings of removed region files at %s", region).isEmpty());
-            assertThat(mappings(region)).as("the server's mapping and the client's").hasSize(2);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(deleted(mappings(region)))
+                            .as("mappings of removed region files at %s", region)
+                            .isEmpty());
+            assertThat(mappings(region))
+                    .as("the server's mapping and the client's")
+                    .hasSize(2);
         } finally {
             server.close();
         }
@@ -101,7 +116,8 @@ class RegionMappingLeakTest {
         KvsServer server = small().build();
         server.start();
         Path region = server.path();
-        ConnectionOptions options = ConnectionOptions.builder().serverTimeout(Duration.ofSeconds(2)).build();
+        ConnectionOptions options =
+                ConnectionOptions.builder().serverTimeout(Duration.ofSeconds(2)).build();
         try (KvsConnection conn = KvsConnection.connect(name, options)) {
             AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
             assertThat(c.set("k", "v").join()).isTrue();
@@ -111,26 +127,29 @@ class RegionMappingLeakTest {
             ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
-                Thread thread = new Thread(() -> {
-                    while (!stop.get()) {
-                        try {
-                            Optional<String> value = c.get("k", Duration.ofSeconds(2)).join();
-                            if (value.isPresent() && !value.get().equals("v")) {
-                                unexpected.add(new AssertionError("wrong answer " + value));
+                Thread thread = new Thread(
+                        () -> {
+                            while (!stop.get()) {
+                                try {
+                                    Optional<String> value =
+                                            c.get("k", Duration.ofSeconds(2)).join();
+                                    if (value.isPresent() && !value.get().equals("v")) {
+                                        unexpected.add(new AssertionError("wrong answer " + value));
+                                    }
+                                    answered.incrementAndGet();
+                                } catch (CompletionException e) {
+                                    if (e.getCause() instanceof KvsUnavailableException
+                                            || e.getCause() instanceof KvsTimeoutException) {
+                                        unavailable.incrementAndGet();
+                                    } else {
+                                        unexpected.add(e);
+                                    }
+                                } catch (Throwable e) {
+                                    unexpected.add(e);
+                                }
                             }
-                            answered.incrementAndGet();
-                        } catch (CompletionException e) {
-                            if (e.getCause() instanceof KvsUnavailableException
-                                    || e.getCause() instanceof KvsTimeoutException) {
-                                unavailable.incrementAndGet();
-                            } else {
-                                unexpected.add(e);
-                            }
-                        } catch (Throwable e) {
-                            unexpected.add(e);
-                        }
-                    }
-                }, "sync-get-" + t);
+                        },
+                        "sync-get-" + t);
                 thread.start();
                 threads.add(thread);
             }
@@ -154,11 +173,15 @@ class RegionMappingLeakTest {
                     thread.join();
                 }
             }
-            assertThat(unexpected).as("calls that failed other than unavailable or timed out").isEmpty();
+            assertThat(unexpected)
+                    .as("calls that failed other than unavailable or timed out")
+                    .isEmpty();
             assertThat(unavailable.get()).as("calls failed by the restarts").isPositive();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mappings(region))
-                    .as("the server's mapping and the client's, none deleted").hasSize(2)
-                    .noneMatch(line -> line.endsWith("(deleted)")));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(mappings(region))
+                            .as("the server's mapping and the client's, none deleted")
+                            .hasSize(2)
+                            .noneMatch(line -> line.endsWith("(deleted)")));
         } finally {
             server.close();
         }

@@ -38,19 +38,29 @@ class RegionOwnershipTest {
     void cleanUp() throws Exception {
         KvsServer.destroy(name);
         try (var files = Files.list(Path.of("/dev/shm"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name))).isEmpty();
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name)))
+                    .isEmpty();
         }
     }
 
     private KvsServer.Builder small(Path at) {
-        return KvsServer.builder(name).path(at).workers(1).ringSize(64).maxClients(2).responseSlotsPerClient(8)
-                .maxKeyBytes(32).maxValueBytes(64).maxEntries(100).maxDataBytes(1 << 16);
+        return KvsServer.builder(name)
+                .path(at)
+                .workers(1)
+                .ringSize(64)
+                .maxClients(2)
+                .responseSlotsPerClient(8)
+                .maxKeyBytes(32)
+                .maxValueBytes(64)
+                .maxEntries(100)
+                .maxDataBytes(1 << 16);
     }
 
     @Test
     void twoServersRacingToStartOnOneNameLeaveExactlyOneServingItsOwnRegion() throws Exception {
         for (int round = 0; round < 40; round++) {
-            try (KvsServer a = small(path).build(); KvsServer b = small(path).build()) {
+            try (KvsServer a = small(path).build();
+                    KvsServer b = small(path).build()) {
                 CyclicBarrier barrier = new CyclicBarrier(2);
                 List<CompletableFuture<Object>> outcomes = new ArrayList<>();
                 for (KvsServer server : List.of(a, b)) {
@@ -68,10 +78,18 @@ class RegionOwnershipTest {
                 Object first = outcomes.get(0).get();
                 Object second = outcomes.get(1).get();
                 List<Object> both = List.of(first, second);
-                assertThat(both).as("round %d", round).filteredOn(Boolean.TRUE::equals).hasSize(1);
-                assertThat(both).as("round %d", round).filteredOn(o -> o instanceof KvsRegionInUseException).hasSize(1);
+                assertThat(both)
+                        .as("round %d", round)
+                        .filteredOn(Boolean.TRUE::equals)
+                        .hasSize(1);
+                assertThat(both)
+                        .as("round %d", round)
+                        .filteredOn(o -> o instanceof KvsRegionInUseException)
+                        .hasSize(1);
                 // The winner's region is the one at the path: clients reach it.
-                assertThat(Files.exists(path)).as("round %d: region at %s", round, path).isTrue();
+                assertThat(Files.exists(path))
+                        .as("round %d: region at %s", round, path)
+                        .isTrue();
                 try (KvsConnection conn = KvsConnection.connect(name)) {
                     AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
                     c.set("k", "v" + round).join();
@@ -89,13 +107,18 @@ class RegionOwnershipTest {
         Files.write(path, header);
         LockProcesses.Holder owner = LockProcesses.startHolder(path);
         try (KvsServer server = small(path).build()) {
-            assertThatThrownBy(server::start).isInstanceOfSatisfying(KvsRegionInUseException.class,
-                    e -> assertThat(e.pid()).isEqualTo(owner.pid()));
+            assertThatThrownBy(server::start)
+                    .isInstanceOfSatisfying(
+                            KvsRegionInUseException.class,
+                            e -> assertThat(e.pid()).isEqualTo(owner.pid()));
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
-            assertThatThrownBy(() -> KvsServer.destroy(path)).isInstanceOf(KvsRegionInUseException.class)
+            assertThatThrownBy(() -> KvsServer.destroy(path))
+                    .isInstanceOf(KvsRegionInUseException.class)
                     .hasMessageContaining("live process " + owner.pid());
             assertThat(Files.readAllBytes(path)).isEqualTo(header);
-            assertThat(Files.exists(StoreFile.pathFor(path))).as("no store file made without the lock").isFalse();
+            assertThat(Files.exists(StoreFile.pathFor(path)))
+                    .as("no store file made without the lock")
+                    .isFalse();
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + owner.pid());
         } finally {
             owner.release();
@@ -106,7 +129,8 @@ class RegionOwnershipTest {
     @Test
     void aSecondServerOrADestroyInTheServersOwnJvmIsRefusedAndTheServerKeepsItsLock() throws Exception {
         long me = ProcessHandle.current().pid();
-        try (KvsServer server = small(path).build(); KvsServer second = small(path).build()) {
+        try (KvsServer server = small(path).build();
+                KvsServer second = small(path).build()) {
             server.start();
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + me);
             assertThatThrownBy(second::start).isInstanceOfSatisfying(KvsRegionInUseException.class, e -> {
@@ -142,7 +166,8 @@ class RegionOwnershipTest {
         byte[] text = "my precious notes\n".getBytes(StandardCharsets.UTF_8);
         Files.write(userFile, text);
         try (KvsServer server = small(userFile).build()) {
-            assertThatThrownBy(server::start).isInstanceOf(KvsIncompatibleRegionException.class)
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(KvsIncompatibleRegionException.class)
                     .hasMessageContaining(userFile.toString());
         }
         assertThat(Files.readAllBytes(userFile)).isEqualTo(text);
@@ -156,7 +181,8 @@ class RegionOwnershipTest {
         bytes[0] = 1; // never our magic
         Files.write(userFile, bytes);
         try (KvsServer server = small(userFile).build()) {
-            assertThatThrownBy(server::start).isInstanceOf(KvsIncompatibleRegionException.class)
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(KvsIncompatibleRegionException.class)
                     .hasMessageContaining(userFile.toString());
         }
         assertThat(Files.readAllBytes(userFile)).isEqualTo(bytes);
@@ -169,7 +195,8 @@ class RegionOwnershipTest {
         byte[] text = "not a store\n".getBytes(StandardCharsets.UTF_8);
         Files.write(userFile, text);
         try (KvsServer server = small(region).fresh(true).build()) {
-            assertThatThrownBy(server::start).isInstanceOf(KvsIncompatibleRegionException.class)
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(KvsIncompatibleRegionException.class)
                     .hasMessageContaining(userFile.toString());
         }
         assertThat(Files.readAllBytes(userFile)).isEqualTo(text);
@@ -180,7 +207,8 @@ class RegionOwnershipTest {
         try (KvsServer server = small(path).build()) {
             server.start();
             assertThat(Files.exists(lockPath)).isTrue();
-            assertThatThrownBy(() -> KvsServer.destroy(name)).isInstanceOf(KvsRegionInUseException.class)
+            assertThatThrownBy(() -> KvsServer.destroy(name))
+                    .isInstanceOf(KvsRegionInUseException.class)
                     .hasMessageContaining(lockPath.toString());
             server.stop();
             assertThat(Files.exists(lockPath)).isFalse();

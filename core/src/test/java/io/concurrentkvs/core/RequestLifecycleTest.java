@@ -28,7 +28,8 @@ class RequestLifecycleTest {
     void start() {
         Path path = dir.resolve("region");
         server = new ManualServer(path, 4);
-        connection = KvsConnection.connect("manual", ConnectionOptions.builder().path(path).build());
+        connection = KvsConnection.connect(
+                "manual", ConnectionOptions.builder().path(path).build());
         client = connection.async(Codecs.string(), Codecs.string());
     }
 
@@ -112,7 +113,9 @@ class RequestLifecycleTest {
         CompletableFuture<Boolean> f = client.set("k", "v");
         awaitRequest();
         server.stop();
-        assertThatThrownBy(f::join).hasCauseInstanceOf(KvsUnavailableException.class).hasMessageContaining("stopped");
+        assertThatThrownBy(f::join)
+                .hasCauseInstanceOf(KvsUnavailableException.class)
+                .hasMessageContaining("stopped");
     }
 
     @Test
@@ -120,7 +123,9 @@ class RequestLifecycleTest {
         CompletableFuture<Boolean> f = client.set("k", "v");
         awaitRequest();
         connection.close();
-        assertThatThrownBy(f::join).hasCauseInstanceOf(KvsUnavailableException.class).hasMessageContaining("closed");
+        assertThatThrownBy(f::join)
+                .hasCauseInstanceOf(KvsUnavailableException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -128,7 +133,9 @@ class RequestLifecycleTest {
         CompletableFuture<Boolean> f = client.set("k", "v", Duration.ofSeconds(30));
         awaitRequest();
         // No more heartbeats: the client gives up after ConnectionOptions.DEFAULT_SERVER_TIMEOUT, not 30 s.
-        assertThatThrownBy(f::join).hasCauseInstanceOf(KvsUnavailableException.class).hasMessageContaining("heartbeat");
+        assertThatThrownBy(f::join)
+                .hasCauseInstanceOf(KvsUnavailableException.class)
+                .hasMessageContaining("heartbeat");
     }
 
     private static byte[] bytes(String s) {

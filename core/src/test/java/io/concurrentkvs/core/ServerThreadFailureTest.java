@@ -52,16 +52,23 @@ class ServerThreadFailureTest {
                         throw new InternalError("injected: as a truncated mapping raises it");
                     }
                 });
-                Throwable failed = catchThrowable(() -> c.set("doomed", "v2", CALL_TIMEOUT).join());
+                Throwable failed =
+                        catchThrowable(() -> c.set("doomed", "v2", CALL_TIMEOUT).join());
                 WriteHook.install(null);
-                assertThat(failed).isInstanceOf(CompletionException.class)
+                assertThat(failed)
+                        .isInstanceOf(CompletionException.class)
                         .hasCauseInstanceOf(KvsUnavailableException.class);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !server.isRunning());
 
-                Throwable refused = catchThrowable(() -> c.get("kept", CALL_TIMEOUT).join());
-                assertThat(refused).as("a call after the failure fails fast").hasCauseInstanceOf(KvsUnavailableException.class);
+                Throwable refused =
+                        catchThrowable(() -> c.get("kept", CALL_TIMEOUT).join());
+                assertThat(refused)
+                        .as("a call after the failure fails fast")
+                        .hasCauseInstanceOf(KvsUnavailableException.class);
 
-                assertThat(server.start()).as("the same server can start a new run").isTrue();
+                assertThat(server.start())
+                        .as("the same server can start a new run")
+                        .isTrue();
                 await().atMost(Duration.ofSeconds(30)).until(conn::isConnected);
                 assertThat(c.get("kept", CALL_TIMEOUT).join()).contains("v1");
                 assertThat(c.set("after", "v3", CALL_TIMEOUT).join()).isTrue();

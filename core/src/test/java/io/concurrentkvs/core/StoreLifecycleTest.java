@@ -26,13 +26,18 @@ class StoreLifecycleTest {
     }
 
     private KvsServer.Builder small() {
-        return KvsServer.builder(name).workers(1).maxKeyBytes(32).maxValueBytes(256).maxEntries(1000)
+        return KvsServer.builder(name)
+                .workers(1)
+                .maxKeyBytes(32)
+                .maxValueBytes(256)
+                .maxEntries(1000)
                 .maxDataBytes(1 << 20);
     }
 
     @Test
     void dataOutlivesStopAndCloseAndFreshDiscardsIt() {
-        try (KvsServer server = small().build(); KvsConnection conn = KvsConnection.connect(startAndName(server))) {
+        try (KvsServer server = small().build();
+                KvsConnection conn = KvsConnection.connect(startAndName(server))) {
             AsyncKvsClient<String, String> c = conn.async(Codecs.string(), Codecs.string());
             for (int i = 0; i < 100; i++) {
                 assertThat(c.set("k" + i, "v" + i).join()).isTrue();
@@ -51,14 +56,20 @@ class StoreLifecycleTest {
             next.start();
             assertThat(next.storageSize()).isEqualTo(99);
             try (KvsConnection conn = KvsConnection.connect(name)) {
-                assertThat(conn.async(Codecs.string(), Codecs.string()).get("k99").join()).contains("v99");
+                assertThat(conn.async(Codecs.string(), Codecs.string())
+                                .get("k99")
+                                .join())
+                        .contains("v99");
             }
         }
         try (KvsServer fresh = small().fresh(true).build()) {
             fresh.start();
             assertThat(fresh.storageSize()).isZero();
             try (KvsConnection conn = KvsConnection.connect(name)) {
-                assertThat(conn.async(Codecs.string(), Codecs.string()).get("k99").join()).isEmpty();
+                assertThat(conn.async(Codecs.string(), Codecs.string())
+                                .get("k99")
+                                .join())
+                        .isEmpty();
             }
         }
     }

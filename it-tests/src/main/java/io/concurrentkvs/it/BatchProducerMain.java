@@ -75,7 +75,10 @@ public final class BatchProducerMain {
         Args args = Args.parse(argv);
         Region region = Region.attach(Path.of(args.string("path")));
         int producer = args.integer("producer", 0);
-        BatchProducerMain main = new BatchProducerMain(region, producer, args.longValue("seed", producer),
+        BatchProducerMain main = new BatchProducerMain(
+                region,
+                producer,
+                args.longValue("seed", producer),
                 TimeUnit.MICROSECONDS.toNanos(args.longValue("recordPauseMicros", 20)),
                 TimeUnit.MILLISECONDS.toNanos(args.longValue("answerTimeoutMs", 30_000)));
         main.startHeartbeat();
@@ -110,8 +113,8 @@ public final class BatchProducerMain {
     }
 
     private ClientTable.Registration register() {
-        ClientTable.Registration registration = table.register(Processes.currentPid(), Processes.currentStartMillis(),
-                System.currentTimeMillis());
+        ClientTable.Registration registration =
+                table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
         if (registration == null) {
             throw new IllegalStateException("no free entry in the client table");
         }
@@ -128,8 +131,11 @@ public final class BatchProducerMain {
             t.setDaemon(true);
             return t;
         });
-        heartbeat.scheduleAtFixedRate(() -> table.heartbeat(me.index(), System.currentTimeMillis()), 0,
-                HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(
+                () -> table.heartbeat(me.index(), System.currentTimeMillis()),
+                0,
+                HEARTBEAT_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Sends batch {@code batch} until it is published, waits for its answers and checks them. */
@@ -208,8 +214,8 @@ public final class BatchProducerMain {
         int slotSize = geometry.ringSlotSize();
         int most = Math.min(RequestRingDescriptor.maxRequests(slotSize), geometry.responseSlotsPerClient());
         // Keys and values only grow with i, so the last record is the longest.
-        int longest = RequestRingDescriptor.recordLength(bytes(key(producer, batch, most - 1)).length,
-                bytes(value(producer, batch, most - 1)).length);
+        int longest = RequestRingDescriptor.recordLength(
+                bytes(key(producer, batch, most - 1)).length, bytes(value(producer, batch, most - 1)).length);
         most = Math.min(most, RequestRingDescriptor.payloadCapacity(slotSize) / longest);
         if (most < 2) {
             throw new IllegalStateException("a slot of " + slotSize + " bytes cannot hold two records");

@@ -22,7 +22,9 @@ public final class BulkReaderMain {
         Args args = Args.parse(argv);
         int count = args.integer("count", 1_000_000);
         SplittableRandom random = new SplittableRandom(args.longValue("seed", 1));
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsConnection conn = KvsConnection.connect(args.string("name"), options)) {
             AsyncKvsClient<String, String> client = conn.async(Codecs.string(), Codecs.string());
             Stdin stdin = Stdin.start();

@@ -36,7 +36,9 @@ public final class BulkWriterMain {
         Args args = Args.parse(argv);
         int count = args.integer("count", 1_000_000);
         int window = args.integer("window", 256);
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsConnection conn = KvsConnection.connect(args.string("name"), options)) {
             ReactiveKvsClient<String, String> client = ReactiveKvsClient.create(conn, Codecs.string(), Codecs.string());
             Stdin stdin = Stdin.start();

@@ -25,7 +25,12 @@ public final class CandidateModel {
     public static final String ABSENT = "<absent>";
 
     /** The operations of the store. */
-    public enum Op { GET, SET, POST, DEL }
+    public enum Op {
+        GET,
+        SET,
+        POST,
+        DEL
+    }
 
     private final Map<String, Set<String>> candidates = new HashMap<>();
 
@@ -87,7 +92,7 @@ public final class CandidateModel {
         Set<String> now = candidates(key);
         Set<String> next = new HashSet<>(now);
         switch (op) {
-            case GET -> { }
+            case GET -> {}
             case SET -> next.add(value);
             case POST -> {
                 if (now.contains(ABSENT)) {

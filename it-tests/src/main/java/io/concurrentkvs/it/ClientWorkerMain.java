@@ -25,8 +25,12 @@ public final class ClientWorkerMain {
                 .defaultTimeout(Duration.ofMillis(args.integer("timeoutMs", 30_000)))
                 .build();
         try (KvsConnection conn = KvsConnection.connect(args.string("name"), options)) {
-            ModelWorkload workload = new ModelWorkload(conn.async(Codecs.string(), Codecs.string()), client,
-                    args.integer("keys", 256), args.integer("window", 64), args.longValue("seed", client));
+            ModelWorkload workload = new ModelWorkload(
+                    conn.async(Codecs.string(), Codecs.string()),
+                    client,
+                    args.integer("keys", 256),
+                    args.integer("window", 64),
+                    args.longValue("seed", client));
             Stdin stdin = Stdin.start();
             Stdin.report("READY pid=" + ProcessHandle.current().pid());
             stdin.awaitCommand("go");

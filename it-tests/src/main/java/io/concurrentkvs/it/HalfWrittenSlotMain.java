@@ -1,12 +1,11 @@
 package io.concurrentkvs.it;
 
-
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.RequestIds;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
-import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
+import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import java.nio.file.Path;
@@ -27,8 +26,8 @@ public final class HalfWrittenSlotMain {
         Args args = Args.parse(argv);
         Region region = Region.attach(Path.of(args.string("path")));
         ClientTable table = region.clientTable();
-        ClientTable.Registration registration = table.register(Processes.currentPid(),
-                Processes.currentStartMillis(), System.currentTimeMillis());
+        ClientTable.Registration registration =
+                table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
         if (registration == null || !table.activate(registration)) {
             throw new IllegalStateException("cannot register in the client table");
         }
@@ -39,10 +38,12 @@ public final class HalfWrittenSlotMain {
         }
         long slot = ring.slotOffset(index);
         // Half a batch: one record and a header, never published.
-        long end = BatchFormat.putRecord(ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET,
-                new byte[] {'h'}, new byte[] {'v'});
-        BatchFormat.putHeader(ring.memory(), slot, RequestIds.of(registration.generation(), 1), registration.index(), 0,
-                1, end);
+        long end = BatchFormat.putRecord(
+                ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET, new byte[] {'h'}, new byte[] {
+                    'v'
+                });
+        BatchFormat.putHeader(
+                ring.memory(), slot, RequestIds.of(registration.generation(), 1), registration.index(), 0, 1, end);
         BatchFormat.seal(ring.memory(), slot, index, ring.slotSize());
         Stdin stdin = Stdin.start();
         Stdin.report("CLAIMED index=" + index + " client=" + registration.index());

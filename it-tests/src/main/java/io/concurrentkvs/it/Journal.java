@@ -43,16 +43,37 @@ public final class Journal implements AutoCloseable {
     }
 
     public void intent(Op op, String key, String value) {
-        pending.append("I ").append(op).append(' ').append(key).append(" =").append(value).append('\n');
+        pending.append("I ")
+                .append(op)
+                .append(' ')
+                .append(key)
+                .append(" =")
+                .append(value)
+                .append('\n');
     }
 
     public void acknowledged(Op op, String key, String value, Object answer) {
-        pending.append("A ").append(op).append(' ').append(key).append(" =").append(value).append(' ')
-                .append(encodeAnswer(answer)).append(" @").append(System.currentTimeMillis()).append('\n');
+        pending.append("A ")
+                .append(op)
+                .append(' ')
+                .append(key)
+                .append(" =")
+                .append(value)
+                .append(' ')
+                .append(encodeAnswer(answer))
+                .append(" @")
+                .append(System.currentTimeMillis())
+                .append('\n');
     }
 
     public void failed(Op op, String key, String value) {
-        pending.append("F ").append(op).append(' ').append(key).append(" =").append(value).append('\n');
+        pending.append("F ")
+                .append(op)
+                .append(' ')
+                .append(key)
+                .append(" =")
+                .append(value)
+                .append('\n');
     }
 
     /** Writes the lines recorded since the last flush in one {@code write} call. */

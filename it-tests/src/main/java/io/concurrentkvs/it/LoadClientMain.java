@@ -47,6 +47,7 @@ public final class LoadClientMain {
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Back-off after a batch that failed entirely: a real application would not spin on a dead server either. */
     private static final long DOWN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     private static final int MAX_PROBLEMS = 20;
 
     private final AsyncKvsClient<String, String> kvs;
@@ -62,6 +63,7 @@ public final class LoadClientMain {
     private final List<String> problems = new ArrayList<>();
     /** Pauses only after an answer since the last resume: a request sent before re-attaching fails too. */
     private boolean armed = true;
+
     private long pauses;
     private long version;
     private long ops;
@@ -267,7 +269,8 @@ public final class LoadClientMain {
 
     private void problem(String description) {
         if (problems.size() < MAX_PROBLEMS) {
-            problems.add(description + " (model allowed " + model.candidates(description.split(" ")[1]) + ")");
+            problems.add(description + " (model allowed "
+                    + model.candidates(description.split(" ")[1]) + ")");
         }
     }
 

@@ -117,7 +117,8 @@ public final class ModelWorkload {
         }
         if (!Objects.equals(check.expected, actual)) {
             mismatches++;
-            if (actual instanceof Optional<?> && ((Optional<?>) actual).map(v -> isForeign((String) v)).orElse(false)) {
+            if (actual instanceof Optional<?>
+                    && ((Optional<?>) actual).map(v -> isForeign((String) v)).orElse(false)) {
                 foreign++;
             }
             problem(check + " answered " + actual);
@@ -132,7 +133,10 @@ public final class ModelWorkload {
         KvsClient<String, String> sync = KvsClient.of(kvs.connection(), kvs.keyCodec(), kvs.valueCodec());
         for (int k = 0; k < keys; k++) {
             String key = key(k);
-            verify(new Check("final GET", key, Optional.ofNullable(model.get(key)),
+            verify(new Check(
+                    "final GET",
+                    key,
+                    Optional.ofNullable(model.get(key)),
                     CompletableFuture.completedFuture(sync.get(key))));
         }
     }

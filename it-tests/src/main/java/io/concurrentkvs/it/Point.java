@@ -17,7 +17,11 @@ public record Point(int x, int y, String label) {
 
     private byte[] toBytes() {
         byte[] text = label.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + text.length).putInt(x).putInt(y).put(text).array();
+        return ByteBuffer.allocate(8 + text.length)
+                .putInt(x)
+                .putInt(y)
+                .put(text)
+                .array();
     }
 
     private static Point fromBytes(byte[] bytes) {

@@ -119,7 +119,7 @@ public final class RingProducerMain {
     }
 
     private void write(long index, byte[] message) {
-        ring.memory().putBytes(ring.slotOffset(index) + RequestRingDescriptor.PAYLOAD_OFFSET, message, 0,
-                message.length);
+        ring.memory()
+                .putBytes(ring.slotOffset(index) + RequestRingDescriptor.PAYLOAD_OFFSET, message, 0, message.length);
     }
 }

@@ -29,8 +29,31 @@ import java.util.concurrent.locks.LockSupport;
 public final class ScribblerMain {
     /** Values that break naive decoders: signs, boundaries, and sizes far beyond any slot. */
     private static final int[] HOSTILE_INTS = {
-        Integer.MIN_VALUE, -1_000_000, -2, -1, 0, 1, 2, 3, 4, 5, 63, 64, 255, 256, 257, 1023, 1024, 1025,
-        4096, 65_535, 65_536, 1 << 20, 1 << 24, Integer.MAX_VALUE - 1, Integer.MAX_VALUE
+        Integer.MIN_VALUE,
+        -1_000_000,
+        -2,
+        -1,
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        63,
+        64,
+        255,
+        256,
+        257,
+        1023,
+        1024,
+        1025,
+        4096,
+        65_535,
+        65_536,
+        1 << 20,
+        1 << 24,
+        Integer.MAX_VALUE - 1,
+        Integer.MAX_VALUE
     };
 
     private final Memory whole;
@@ -72,7 +95,9 @@ public final class ScribblerMain {
     public static void main(String[] argv) throws InterruptedException {
         Args args = Args.parse(argv);
         Region region = Region.attach(Path.of(args.string("path")));
-        ScribblerMain main = new ScribblerMain(region, args.longValue("seed", 1),
+        ScribblerMain main = new ScribblerMain(
+                region,
+                args.longValue("seed", 1),
                 List.of(args.string("areas", "ring,clients,responses").split(",")));
         int perSecond = args.integer("perSecond", 0);
         long pauseNanos = perSecond > 0 ? TimeUnit.SECONDS.toNanos(1) * PACE_BATCH / perSecond : 0;
@@ -141,7 +166,8 @@ public final class ScribblerMain {
             m.putInt(at + RECORD_KEY_LENGTH_OFFSET, keyLength);
             m.putInt(at + RECORD_VALUE_LENGTH_OFFSET, valueLength);
             at += keyLength >= 0 && valueLength >= 0 && keyLength < 64 && valueLength < 64
-                    ? recordLength(keyLength, valueLength) : MIN_RECORD_LENGTH;
+                    ? recordLength(keyLength, valueLength)
+                    : MIN_RECORD_LENGTH;
         }
         int payloadLength = random.nextBoolean() ? (int) (at - slot - PAYLOAD_OFFSET) : hostileInt();
         m.putLong(slot + BATCH_ID_OFFSET, random.nextBoolean() ? random.nextLong() : random.nextLong(1 << 20));

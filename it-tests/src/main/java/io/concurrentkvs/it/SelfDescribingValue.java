@@ -25,7 +25,10 @@ public final class SelfDescribingValue {
     public static String of(String key, long version) {
         SplittableRandom random = new SplittableRandom(key.hashCode() * 0x9E3779B97F4A7C15L + version);
         int length = random.nextInt(4) == 0 ? random.nextInt(MAX_PADDING + 1) : random.nextInt(48);
-        StringBuilder body = new StringBuilder(key.length() + 32 + length).append(key).append('|').append(version)
+        StringBuilder body = new StringBuilder(key.length() + 32 + length)
+                .append(key)
+                .append('|')
+                .append(version)
                 .append('|');
         for (int i = 0; i < length; i++) {
             body.append((char) ('a' + random.nextInt(26)));

@@ -66,8 +66,8 @@ public final class ServerMain {
                 .responseSlotsPerClient(args.integer("responseSlots", KvsServer.DEFAULT_RESPONSE_SLOTS))
                 .stallTimeout(Duration.ofMillis(args.integer("stallTimeoutMs", 2_000)))
                 .heartbeatInterval(Duration.ofMillis(args.integer("heartbeatMs", 100)))
-                .clientTimeout(Duration.ofMillis(args.integer("clientTimeoutMs",
-                        (int) KvsServer.DEFAULT_CLIENT_TIMEOUT.toMillis())))
+                .clientTimeout(Duration.ofMillis(
+                        args.integer("clientTimeoutMs", (int) KvsServer.DEFAULT_CLIENT_TIMEOUT.toMillis())))
                 .idleStrategy(IdleStrategy.parse(args.string("idle", "balanced")))
                 .maxEntries(args.longValue("maxEntries", KvsServer.DEFAULT_MAX_ENTRIES))
                 .maxDataBytes(args.longValue("maxDataBytes", KvsServer.DEFAULT_MAX_DATA_BYTES))
@@ -136,8 +136,8 @@ public final class ServerMain {
      */
     private static Error failed(KvsException e) {
         e.printStackTrace(); // the whole cause chain, in the child's log
-        Stdin.report("FAILED type=" + e.getClass().getName() + " message=" + String.valueOf(e.getMessage())
-                .replace('\n', ' '));
+        Stdin.report("FAILED type=" + e.getClass().getName() + " message="
+                + String.valueOf(e.getMessage()).replace('\n', ' '));
         System.exit(EXIT_FAILED);
         return new AssertionError("unreachable: System.exit returned");
     }

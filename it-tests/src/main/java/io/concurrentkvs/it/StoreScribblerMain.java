@@ -42,6 +42,7 @@ public final class StoreScribblerMain {
     private final StoreGeometry g;
     /** The chosen areas, each as often as its weight says. */
     private final String[] draws;
+
     private final SplittableRandom random;
     private long scribbles;
 
@@ -83,8 +84,11 @@ public final class StoreScribblerMain {
             file = channel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.fileLength()); // stays valid after close
         }
         file.order(ByteOrder.LITTLE_ENDIAN);
-        StoreScribblerMain main = new StoreScribblerMain(file, geometry,
-                List.of(args.string("areas", "segments,index,pagemap,data,records").split(",")),
+        StoreScribblerMain main = new StoreScribblerMain(
+                file,
+                geometry,
+                List.of(args.string("areas", "segments,index,pagemap,data,records")
+                        .split(",")),
                 args.longValue("seed", 1));
         int perSecond = args.integer("perSecond", 0);
         long pauseNanos = perSecond > 0 ? TimeUnit.SECONDS.toNanos(1) * PACE_BATCH / perSecond : 0;
@@ -113,11 +117,15 @@ public final class StoreScribblerMain {
 
     private void scribble() {
         switch (draws[random.nextInt(draws.length)]) {
-            case "segments" -> putLong(g.segmentsOffset() + 8L * random.nextInt(
-                    (int) ((g.indexOffset() - g.segmentsOffset()) / 8)), hostileLong());
+            case "segments" ->
+                putLong(
+                        g.segmentsOffset() + 8L * random.nextInt((int) ((g.indexOffset() - g.segmentsOffset()) / 8)),
+                        hostileLong());
             case "index" -> scribbleIndex();
-            case "pagemap" -> file.putInt((int) g.pageWordOffset(random.nextInt(g.pageCount())),
-                    random.nextBoolean() ? random.nextInt() : hostileInt());
+            case "pagemap" ->
+                file.putInt(
+                        (int) g.pageWordOffset(random.nextInt(g.pageCount())),
+                        random.nextBoolean() ? random.nextInt() : hostileInt());
             case "data" -> putRandomBytes(g.dataOffset() + random.nextLong(g.dataBytes() - 64));
             case "records" -> scribbleRecord();
             default -> throw new IllegalStateException();

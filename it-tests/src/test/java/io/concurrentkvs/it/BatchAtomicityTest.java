@@ -43,10 +43,12 @@ class BatchAtomicityTest {
     private static final int RANDOM_KILLS = 12;
     /** A victim is killed after between 1 and this many more acknowledged batches. */
     private static final int MAX_ACKS_BEFORE_KILL = 40;
+
     private static final int RECORD_PAUSE_MICROS = 100;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** Reads in flight at once: enough for the client to send full ring slots of GETs. */
     private static final int READ_WINDOW = 1024;
+
     private static final Pattern BEGIN = Pattern.compile("BEGIN (\\d+) (\\d+)");
     private static final Pattern ACK = Pattern.compile("ACK (\\d+) (\\d+)");
 
@@ -59,8 +61,12 @@ class BatchAtomicityTest {
         long seed = System.nanoTime();
         System.out.println("batch kill moments from seed " + seed);
         SplittableRandom random = new SplittableRandom(seed);
-        ServerProcess server = ServerProcess.start(processes, "batchkill", Args.of("workers", 2),
-                Args.of("stallTimeoutMs", STALL_TIMEOUT_MS), Args.of("clientTimeoutMs", CLIENT_TIMEOUT_MS),
+        ServerProcess server = ServerProcess.start(
+                processes,
+                "batchkill",
+                Args.of("workers", 2),
+                Args.of("stallTimeoutMs", STALL_TIMEOUT_MS),
+                Args.of("clientTimeoutMs", CLIENT_TIMEOUT_MS),
                 Args.of("maxClients", 16));
         String path = RegionPaths.defaultPath(server.name()).toString();
         List<Producer> all = new ArrayList<>();
@@ -74,14 +80,15 @@ class BatchAtomicityTest {
 
         // The certain mid-batch kill: a producer that claims a slot, writes half a batch and stops there.
         int holdAt = 1 + random.nextInt(20);
-        Producer holder = Producer.start(processes, path, nextId++, random.nextLong(),
-                Args.of("holdAtBatch", holdAt));
+        Producer holder = Producer.start(processes, path, nextId++, random.nextLong(), Args.of("holdAtBatch", holdAt));
         all.add(holder);
         holder.go();
         holder.child.awaitLine("HOLD " + holdAt + " ", PATIENCE);
         long skippedBefore = KvsStats.read(server.name()).skippedSlots();
         holder.kill();
-        await("the held slot to be skipped").atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+        await("the held slot to be skipped")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> KvsStats.read(server.name()).skippedSlots() > skippedBefore);
 
         for (int k = 0; k < RANDOM_KILLS; k++) {
@@ -104,14 +111,19 @@ class BatchAtomicityTest {
         }
         int kills = 1 + RANDOM_KILLS;
 
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsConnection conn = KvsConnection.connect(server.name(), options)) {
             AsyncKvsClient<String, String> client = conn.async(Codecs.string(), Codecs.string());
-            await("dead producers' entries to be reclaimed").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+            await("dead producers' entries to be reclaimed")
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> KvsStats.read(server.name()).clientsConnected() == 1);
             KvsStats stats = KvsStats.read(server.name());
-            int unknownSize = Math.min(RequestRingDescriptor.maxRequests(
-                    RequestRingDescriptor.slotSize(stats.maxKeyBytes(), stats.maxValueBytes())),
+            int unknownSize = Math.min(
+                    RequestRingDescriptor.maxRequests(
+                            RequestRingDescriptor.slotSize(stats.maxKeyBytes(), stats.maxValueBytes())),
                     stats.responseSlotsPerClient());
 
             Tally tally = new Tally();
@@ -121,21 +133,37 @@ class BatchAtomicityTest {
             assertThat(client.set("after", "kills").join()).isTrue();
             assertThat(client.get("after").join()).contains("kills");
             stats = KvsStats.read(server.name());
-            System.out.printf("batch kill test: %d kills, %d batches sent, %d whole, %d absent, %d acked, %d resent, "
-                    + "%d keys read, %d skipped slots, %d clients reclaimed, seed %d%n", kills, tally.sent, tally.whole,
-                    tally.absent, tally.acked, tally.resent, tally.keysRead, stats.skippedSlots(),
-                    stats.clientsReclaimed(), seed);
+            System.out.printf(
+                    "batch kill test: %d kills, %d batches sent, %d whole, %d absent, %d acked, %d resent, "
+                            + "%d keys read, %d skipped slots, %d clients reclaimed, seed %d%n",
+                    kills,
+                    tally.sent,
+                    tally.whole,
+                    tally.absent,
+                    tally.acked,
+                    tally.resent,
+                    tally.keysRead,
+                    stats.skippedSlots(),
+                    stats.clientsReclaimed(),
+                    seed);
 
-            assertThat(tally.broken.size()).as("batches neither whole nor absent, e.g. %s", first(tally.broken)).isZero();
-            assertThat(tally.lostAcked.size()).as("acknowledged batches not whole, e.g. %s", first(tally.lostAcked))
+            assertThat(tally.broken.size())
+                    .as("batches neither whole nor absent, e.g. %s", first(tally.broken))
+                    .isZero();
+            assertThat(tally.lostAcked.size())
+                    .as("acknowledged batches not whole, e.g. %s", first(tally.lostAcked))
                     .isZero();
             // Only a killed producer's last batch can be missing: it sends one batch at a time.
             assertThat(tally.absent).as("absent batches").isLessThanOrEqualTo(kills);
-            assertThat(tally.heldAbsent).as("the held half-written batch is absent").isTrue();
+            assertThat(tally.heldAbsent)
+                    .as("the held half-written batch is absent")
+                    .isTrue();
             assertThat(tally.acked).as("acknowledged batches").isGreaterThanOrEqualTo(RANDOM_KILLS);
             assertThat(server.child().isAlive()).as("server alive").isTrue();
             assertThat(stats.skippedSlots()).as("stalled slots skipped").isGreaterThanOrEqualTo(1);
-            assertThat(stats.clientsReclaimed()).as("entries of killed producers reclaimed").isGreaterThanOrEqualTo(kills);
+            assertThat(stats.clientsReclaimed())
+                    .as("entries of killed producers reclaimed")
+                    .isGreaterThanOrEqualTo(kills);
         }
     }
 
@@ -171,11 +199,14 @@ class BatchAtomicityTest {
         }
 
         static Producer start(ProcessFixture processes, String path, int id, long seed, String... extra) {
-            List<String> args = new ArrayList<>(List.of(Args.of("path", path), Args.of("producer", id),
-                    Args.of("seed", seed), Args.of("recordPauseMicros", RECORD_PAUSE_MICROS)));
+            List<String> args = new ArrayList<>(List.of(
+                    Args.of("path", path),
+                    Args.of("producer", id),
+                    Args.of("seed", seed),
+                    Args.of("recordPauseMicros", RECORD_PAUSE_MICROS)));
             args.addAll(List.of(extra));
-            ProcessFixture.Child child = processes.start("producer-" + id, BatchProducerMain.class,
-                    args.toArray(String[]::new));
+            ProcessFixture.Child child =
+                    processes.start("producer-" + id, BatchProducerMain.class, args.toArray(String[]::new));
             child.awaitLine("READY", ServerProcess.STARTUP);
             return new Producer(id, child, extra.length > 0);
         }
@@ -196,19 +227,24 @@ class BatchAtomicityTest {
 
         /** Waits until this producer acknowledged {@code target} batches; fails at once if it stopped. */
         void awaitAcks(long target) {
-            await("producer " + id + " to acknowledge " + target + " batches").atMost(PATIENCE)
-                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+            await("producer " + id + " to acknowledge " + target + " batches")
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
                         boolean exited = !child.isAlive();
                         List<String> lines = child.lines();
-                        lines.stream().filter(l -> l.startsWith("FAILED")).findFirst().ifPresent(l -> {
-                            throw new AssertionError("producer " + id + ": " + l);
-                        });
+                        lines.stream()
+                                .filter(l -> l.startsWith("FAILED"))
+                                .findFirst()
+                                .ifPresent(l -> {
+                                    throw new AssertionError("producer " + id + ": " + l);
+                                });
                         if (lines.stream().filter(l -> l.startsWith("ACK ")).count() >= target) {
                             return true;
                         }
                         if (exited) {
-                            throw new AssertionError("producer " + id + " exited with " + child.process().exitValue()
-                                    + "; stderr: " + child.errorLines());
+                            throw new AssertionError("producer " + id + " exited with "
+                                    + child.process().exitValue() + "; stderr: " + child.errorLines());
                         }
                         return false;
                     });
@@ -221,7 +257,9 @@ class BatchAtomicityTest {
         void check(AsyncKvsClient<String, String> client, Tally tally, int unknownSize) {
             List<String> lines = child.lines();
             if (holds) {
-                heldBatch = child.findLine("HOLD ").map(l -> Long.parseLong(l.split(" ")[1])).orElseThrow();
+                heldBatch = child.findLine("HOLD ")
+                        .map(l -> Long.parseLong(l.split(" ")[1]))
+                        .orElseThrow();
             }
             assertThat(lines).as("output of producer %d", id).noneMatch(l -> l.startsWith("FAILED"));
             TreeMap<Long, Integer> sizes = new TreeMap<>();
@@ -233,7 +271,8 @@ class BatchAtomicityTest {
                     sizes.put(Long.parseLong(begin.group(1)), Integer.parseInt(begin.group(2)));
                 } else if (ack.matches()) {
                     long batch = Long.parseLong(ack.group(1));
-                    assertThat(sizes.get(batch)).as("size of acked batch %d of producer %d", batch, id)
+                    assertThat(sizes.get(batch))
+                            .as("size of acked batch %d of producer %d", batch, id)
                             .isEqualTo(Integer.parseInt(ack.group(2)));
                     acked.add(batch);
                 } else if (line.startsWith("RESEND ")) {
@@ -241,7 +280,9 @@ class BatchAtomicityTest {
                 }
             }
             long next = sizes.isEmpty() ? 0 : sizes.lastKey() + 1;
-            assertThat(sizes.size()).as("producer %d began batches 0 .. %d in order", id, next - 1).isEqualTo(next);
+            assertThat(sizes.size())
+                    .as("producer %d began batches 0 .. %d in order", id, next - 1)
+                    .isEqualTo(next);
             // One batch at a time: all but the last begun were acknowledged, and a stopped producer's last too.
             long unacked = next - acked.size();
             assertThat(unacked).as("unacknowledged batches of producer %d", id).isBetween(0L, killed ? 1L : 0L);
@@ -270,8 +311,8 @@ class BatchAtomicityTest {
             values.forEach((batch, found) -> classify(batch, batch == next, acked.contains(batch), found, tally));
         }
 
-        private void classify(long batch, boolean unsent, boolean wasAcked, List<Optional<String>> values,
-                Tally tally) {
+        private void classify(
+                long batch, boolean unsent, boolean wasAcked, List<Optional<String>> values, Tally tally) {
             int right = 0;
             List<String> wrong = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {

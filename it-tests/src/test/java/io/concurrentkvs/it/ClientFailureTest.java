@@ -38,8 +38,12 @@ class ClientFailureTest {
         SplittableRandom random = new SplittableRandom(seed);
         int slots = 4;
         int killsPerSlot = 5;
-        ServerProcess server = ServerProcess.start(processes, "clientkill", Args.of("maxClients", 32),
-                Args.of("workers", 2), Args.of("stallTimeoutMs", STALL_TIMEOUT_MS));
+        ServerProcess server = ServerProcess.start(
+                processes,
+                "clientkill",
+                Args.of("maxClients", 32),
+                Args.of("workers", 2),
+                Args.of("stallTimeoutMs", STALL_TIMEOUT_MS));
         // The survivor checks every answer against its model for the whole test.
         LoadClient survivor = LoadClient.start(processes, server.name(), 0, 128, 32, seed, false);
         survivor.awaitOps(1_000);
@@ -64,23 +68,31 @@ class ClientFailureTest {
                 // Served throughout: the survivor gets answers after every kill.
                 survivor.awaitAckedBeyond(survivorAcked);
                 if (round < killsPerSlot - 1) {
-                    victims.set(s, LoadClient.start(processes, server.name(), nextId++, 64, 16, random.nextLong(), false));
+                    victims.set(
+                            s, LoadClient.start(processes, server.name(), nextId++, 64, 16, random.nextLong(), false));
                 }
             }
         }
 
-        await("dead clients' entries to be reclaimed").atMost(RECLAIM).pollInterval(Duration.ofMillis(100))
+        await("dead clients' entries to be reclaimed")
+                .atMost(RECLAIM)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> KvsStats.read(server.name()).clientsConnected() == connectedBefore);
         KvsStats stats = KvsStats.read(server.name());
-        System.out.printf("client kill test: %d kills, %d reclaimed, %d ring slots skipped, survivor %s%n", kills,
-                stats.clientsReclaimed() - reclaimedBefore, stats.skippedSlots(), survivor.progress());
+        System.out.printf(
+                "client kill test: %d kills, %d reclaimed, %d ring slots skipped, survivor %s%n",
+                kills, stats.clientsReclaimed() - reclaimedBefore, stats.skippedSlots(), survivor.progress());
         assertThat(kills).isGreaterThanOrEqualTo(20);
-        assertThat(stats.clientsReclaimed() - reclaimedBefore).as("entries reclaimed").isGreaterThanOrEqualTo(kills);
+        assertThat(stats.clientsReclaimed() - reclaimedBefore)
+                .as("entries reclaimed")
+                .isGreaterThanOrEqualTo(kills);
 
         LoadClient.Counts result = survivor.stop();
         assertThat(result.mismatches()).as("survivor's wrong answers").isZero();
         assertThat(result.timeouts()).as("survivor's timeouts").isZero();
-        assertThat(result.unavailable() + result.otherErrors()).as("survivor's failures").isZero();
+        assertThat(result.unavailable() + result.otherErrors())
+                .as("survivor's failures")
+                .isZero();
         // A fresh client still gets an entry and is served.
         assertFreshClientIsServed(server.name());
         assertThat(server.child().isAlive()).isTrue();
@@ -89,15 +101,18 @@ class ClientFailureTest {
     @Test
     void aClientKilledBetweenClaimingAndPublishingARingSlotDelaysOthersOnlyUntilTheStallTimeout() {
         ServerProcess server = ServerProcess.start(processes, "halfslot", Args.of("stallTimeoutMs", STALL_TIMEOUT_MS));
-        try (KvsConnection conn = KvsConnection.connect(server.name(),
-                ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build())) {
+        try (KvsConnection conn = KvsConnection.connect(
+                server.name(),
+                ConnectionOptions.builder()
+                        .defaultTimeout(Duration.ofSeconds(30))
+                        .build())) {
             AsyncKvsClient<String, String> async = conn.async(Codecs.string(), Codecs.string());
             assertThat(async.set("k", "v").join()).isTrue();
             await().atMost(RECLAIM).until(() -> KvsStats.read(server.name()).clientsConnected() == 1);
             KvsStats before = KvsStats.read(server.name());
 
-            ProcessFixture.Child half = processes.start("half-written", HalfWrittenSlotMain.class,
-                    Args.of("path", RegionPaths.defaultPath(server.name())));
+            ProcessFixture.Child half = processes.start(
+                    "half-written", HalfWrittenSlotMain.class, Args.of("path", RegionPaths.defaultPath(server.name())));
             half.awaitLine("CLAIMED", ServerProcess.STARTUP);
             // Queued behind the claimed, never-published slot: served only once a worker skips it.
             List<CompletableFuture<?>> behind = new ArrayList<>();
@@ -111,13 +126,17 @@ class ClientFailureTest {
                 assertThat(behind.get(i).join()).isEqualTo(true);
                 assertThat(behind.get(i + 1).join()).isEqualTo(Optional.of("v"));
             }
-            await("the stalled slot to be counted as skipped").atMost(RECLAIM)
+            await("the stalled slot to be counted as skipped")
+                    .atMost(RECLAIM)
                     .until(() -> KvsStats.read(server.name()).skippedSlots() > before.skippedSlots());
-            await("the dead client's entry to be reclaimed").atMost(RECLAIM)
+            await("the dead client's entry to be reclaimed")
+                    .atMost(RECLAIM)
                     .until(() -> KvsStats.read(server.name()).clientsConnected() == before.clientsConnected());
             KvsStats after = KvsStats.read(server.name());
             assertThat(after.clientsReclaimed()).isGreaterThan(before.clientsReclaimed());
-            assertThat(after.skippedSlots() - before.skippedSlots()).as("slots skipped").isEqualTo(1);
+            assertThat(after.skippedSlots() - before.skippedSlots())
+                    .as("slots skipped")
+                    .isEqualTo(1);
             assertThat(async.get("b49").join()).contains("v49");
         }
     }

@@ -46,7 +46,8 @@ class CodecsAcrossProcessesTest {
                     .as("%s sample %d: expected %s, read %s", sample.name(), i, sample.value(i), value.get())
                     .isTrue();
             // The same codec on the write path of this process: post never overwrites, del removes.
-            assertThat(client.post(sample.key(i), sample.value((i + 1) % sample.count()))).isFalse();
+            assertThat(client.post(sample.key(i), sample.value((i + 1) % sample.count())))
+                    .isFalse();
             assertThat(client.del(sample.key(i))).isTrue();
             assertThat(client.get(sample.key(i))).isEmpty();
         }

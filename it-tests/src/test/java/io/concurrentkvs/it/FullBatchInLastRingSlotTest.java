@@ -36,16 +36,21 @@ class FullBatchInLastRingSlotTest {
     @Test
     void aBatchThatFillsTheRingsLastSlotIsAppliedWholeAndAnswered() {
         String name = ProcessFixture.uniqueName("lastslot");
-        try (KvsServer server = KvsServer.builder(name).workers(1).ringSize(2).maxClients(2)
-                .responseSlotsPerClient(512).clientTimeout(Duration.ofMinutes(10)).build()) {
+        try (KvsServer server = KvsServer.builder(name)
+                .workers(1)
+                .ringSize(2)
+                .maxClients(2)
+                .responseSlotsPerClient(512)
+                .clientTimeout(Duration.ofMinutes(10))
+                .build()) {
             server.start();
             Region region = Region.attach(server.path());
             RegionGeometry g = region.geometry();
             RequestRing ring = region.ring();
             ResponseSlots responses = region.responseSlots();
             ClientTable table = region.clientTable();
-            ClientTable.Registration me = table.register(Processes.currentPid(), Processes.currentStartMillis(),
-                    System.currentTimeMillis());
+            ClientTable.Registration me =
+                    table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
             responses.reset(me.index());
             assertThat(table.activate(me)).isTrue();
 
@@ -73,14 +78,16 @@ class FullBatchInLastRingSlotTest {
                 while (responses.ticketOf(me.index(), 0) != done && System.nanoTime() - deadline < 0) {
                     Thread.yield();
                 }
-                assertThat(responses.ticketOf(me.index(), 0)).as("ticket of the batch in slot %d, stored entries %d",
-                        batch, server.storageSize()).isEqualTo(done);
+                assertThat(responses.ticketOf(me.index(), 0))
+                        .as("ticket of the batch in slot %d, stored entries %d", batch, server.storageSize())
+                        .isEqualTo(done);
                 int[] notTrue = {0};
                 assertThat(responses.readAnswers(me.index(), 0, batchId, records, (i, status, value) -> {
-                    if (status != ResponseStatus.TRUE) {
-                        notTrue[0]++;
-                    }
-                })).isTrue();
+                            if (status != ResponseStatus.TRUE) {
+                                notTrue[0]++;
+                            }
+                        }))
+                        .isTrue();
                 assertThat(notTrue[0]).as("answers other than TRUE").isZero();
                 assertThat(server.storageSize()).isEqualTo((long) records * (batch + 1));
             }

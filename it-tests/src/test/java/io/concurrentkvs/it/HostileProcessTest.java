@@ -39,6 +39,7 @@ class HostileProcessTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
     /** Beyond the request timeout: a request that neither completes nor fails by then is a hang. */
     private static final long HANG_LIMIT_SECONDS = 30;
+
     private static final int REQUESTS_PER_PHASE = 300;
     private static final int WORKERS = 2;
     private static final Pattern DONE = Pattern.compile("DONE scribbles=(\\d+) crafted=(\\d+)");
@@ -48,12 +49,20 @@ class HostileProcessTest {
 
     @Test
     void hostileProcessCannotCrashTheServer() {
-        ServerProcess server = ServerProcess.start(processes, "hostile", Args.of("workers", WORKERS),
-                Args.of("ringSize", 64), Args.of("maxClients", 8), Args.of("responseSlots", 16),
-                Args.of("maxKeyBytes", 32), Args.of("maxValueBytes", 64), Args.of("stallTimeoutMs", 100));
+        ServerProcess server = ServerProcess.start(
+                processes,
+                "hostile",
+                Args.of("workers", WORKERS),
+                Args.of("ringSize", 64),
+                Args.of("maxClients", 8),
+                Args.of("responseSlots", 16),
+                Args.of("maxKeyBytes", 32),
+                Args.of("maxValueBytes", 64),
+                Args.of("stallTimeoutMs", 100));
         long seed = System.nanoTime();
         System.out.println("scribbler seed " + seed);
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build();
+        ConnectionOptions options =
+                ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build();
         try (KvsConnection conn = KvsConnection.connect(server.name(), options)) {
             AsyncKvsClient<String, String> client = conn.async(Codecs.string(), Codecs.string());
 
@@ -62,7 +71,9 @@ class HostileProcessTest {
             // scribbling stops, and only then does the next phase say anything about serving.
             awaitServed(client, "between");
             Tally moderate = underAttack(server, client, "moderate", seed + 1, "ring,responses", 2_000);
-            assertThat(moderate.answered).as("requests answered under moderate scribbling").isPositive();
+            assertThat(moderate.answered)
+                    .as("requests answered under moderate scribbling")
+                    .isPositive();
             assertThat(flatOut.answered + flatOut.failed + moderate.answered + moderate.failed)
                     .isEqualTo(2L * REQUESTS_PER_PHASE);
 
@@ -70,28 +81,38 @@ class HostileProcessTest {
             // the same connection (it re-registers by itself if its entry was overwritten) and a fresh one.
             assertThat(server.child().isAlive()).isTrue();
             server.child().send("threads");
-            assertThat(server.child().awaitLine("THREADS", ServerProcess.STARTUP)).isEqualTo("THREADS workers=" + WORKERS);
+            assertThat(server.child().awaitLine("THREADS", ServerProcess.STARTUP))
+                    .isEqualTo("THREADS workers=" + WORKERS);
             awaitServed(client, "after");
         }
-        await("a fresh client to be served").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-            try (KvsConnection fresh = KvsConnection.connect(server.name())) {
-                AsyncKvsClient<String, String> client = fresh.async(Codecs.string(), Codecs.string());
-                assertThat(client.set("fresh", "ok").join()).isTrue();
-                assertThat(client.get("fresh").join()).contains("ok");
-            }
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> KvsStats.read(server.name()).malformedRequests() > 0);
+        await("a fresh client to be served")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    try (KvsConnection fresh = KvsConnection.connect(server.name())) {
+                        AsyncKvsClient<String, String> client = fresh.async(Codecs.string(), Codecs.string());
+                        assertThat(client.set("fresh", "ok").join()).isTrue();
+                        assertThat(client.get("fresh").join()).contains("ok");
+                    }
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> KvsStats.read(server.name()).malformedRequests() > 0);
         // Nothing reached the workers' last-resort handler: every hostile input was stopped by validation.
         List<String> workerFailures = server.child().errorLines().stream()
-                .filter(l -> l.contains("request at ring index") || l.contains("ring poll failed")
+                .filter(l -> l.contains("request at ring index")
+                        || l.contains("ring poll failed")
                         || l.contains("Exception in thread"))
                 .toList();
-        assertThat(workerFailures).as("exceptions caught in or escaping from workers").isEmpty();
+        assertThat(workerFailures)
+                .as("exceptions caught in or escaping from workers")
+                .isEmpty();
         assertThat(server.child().isAlive()).isTrue();
     }
 
     private static void awaitServed(AsyncKvsClient<String, String> client, String key) {
-        await("the scribbled-on connection to be served again").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await("the scribbled-on connection to be served again")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     assertThat(client.set(key, "ok").join()).isTrue();
                     assertThat(client.get(key).join()).contains("ok");
@@ -99,11 +120,20 @@ class HostileProcessTest {
     }
 
     /** Runs one scribbler while the client sends {@link #REQUESTS_PER_PHASE} requests one at a time. */
-    private Tally underAttack(ServerProcess server, AsyncKvsClient<String, String> client, String label, long seed,
-            String areas, int perSecond) {
-        ProcessFixture.Child scribbler = processes.start("scribbler-" + label, ScribblerMain.class,
-                Args.of("path", RegionPaths.defaultPath(server.name())), Args.of("seed", seed),
-                Args.of("areas", areas), Args.of("perSecond", perSecond));
+    private Tally underAttack(
+            ServerProcess server,
+            AsyncKvsClient<String, String> client,
+            String label,
+            long seed,
+            String areas,
+            int perSecond) {
+        ProcessFixture.Child scribbler = processes.start(
+                "scribbler-" + label,
+                ScribblerMain.class,
+                Args.of("path", RegionPaths.defaultPath(server.name())),
+                Args.of("seed", seed),
+                Args.of("areas", areas),
+                Args.of("perSecond", perSecond));
         scribbler.awaitLine("READY", ServerProcess.STARTUP);
         Tally tally = new Tally();
         scribbler.send("go");
@@ -122,20 +152,25 @@ class HostileProcessTest {
                             + e.getCause().getMessage().replaceAll("[0-9a-f]*\\d[0-9a-f]*", "#");
                     tally.failures.merge(kind, 1, Integer::sum);
                 } catch (TimeoutException e) {
-                    throw new AssertionError("request " + i + " neither completed nor failed within "
-                            + HANG_LIMIT_SECONDS + " s (its timeout is " + REQUEST_TIMEOUT + ")", e);
+                    throw new AssertionError(
+                            "request " + i + " neither completed nor failed within " + HANG_LIMIT_SECONDS
+                                    + " s (its timeout is " + REQUEST_TIMEOUT + ")",
+                            e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new AssertionError(e);
                 }
-                assertThat(server.child().isAlive()).as("server alive after request %d", i).isTrue();
+                assertThat(server.child().isAlive())
+                        .as("server alive after request %d", i)
+                        .isTrue();
             }
         } finally {
             scribbler.send("stop");
         }
         Matcher done = DONE.matcher(scribbler.awaitLine("DONE", ServerProcess.STARTUP));
         assertThat(done.matches()).isTrue();
-        System.out.printf("hostile test, %s scribbling of %s: %s; client: %d answered, %d failed with KvsException%n",
+        System.out.printf(
+                "hostile test, %s scribbling of %s: %s; client: %d answered, %d failed with KvsException%n",
                 label, areas, done.group(), tally.answered, tally.failed);
         tally.failures.forEach((what, count) -> System.out.println("  " + count + " x " + what));
         assertThat(Long.parseLong(done.group(1))).as("scribbles").isPositive();

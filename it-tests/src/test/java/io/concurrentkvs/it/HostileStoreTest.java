@@ -33,8 +33,10 @@ class HostileStoreTest {
      * A small store, yet with room for a partly used page per segment and size class (16 x 23 pages of 32 KiB
      * would be 12 MiB): the values span most size classes.
      */
-    private static final String[] SERVER_ARGS = {Args.of("workers", 2), Args.of("maxEntries", 4096),
-        Args.of("maxDataBytes", 16L << 20)};
+    private static final String[] SERVER_ARGS = {
+        Args.of("workers", 2), Args.of("maxEntries", 4096), Args.of("maxDataBytes", 16L << 20)
+    };
+
     private static final Pattern COUNTS = Pattern.compile(".*ops=(\\d+) reads=(\\d+) found=(\\d+) invalid=(\\d+) "
             + "unwritten=(\\d+) capacity=(\\d+) timeouts=(\\d+) unavailable=(\\d+) otherErrors=(\\d+).*");
     private static final Pattern VERSION = Pattern.compile(".* version=(\\d+)$");
@@ -56,15 +58,20 @@ class HostileStoreTest {
         }
         clients.forEach(c -> awaitOps(c, 2_000)); // the store holds entries before the scribbling starts
 
-        ProcessFixture.Child scribbler = processes.start("scribbler", StoreScribblerMain.class,
-                Args.of("path", StoreFile.pathFor(RegionPaths.defaultPath(name))), Args.of("seed", seed),
+        ProcessFixture.Child scribbler = processes.start(
+                "scribbler",
+                StoreScribblerMain.class,
+                Args.of("path", StoreFile.pathFor(RegionPaths.defaultPath(name))),
+                Args.of("seed", seed),
                 Args.of("perSecond", 5_000));
         scribbler.awaitLine("READY", ServerProcess.STARTUP);
         long[] before = clients.stream().mapToLong(c -> counts(c)[0]).toArray();
         scribbler.send("go");
         for (int c = 0; c < CLIENTS; c++) {
             awaitOps(clients.get(c), before[c] + 30_000);
-            assertThat(server.child().isAlive()).as("server alive under scribbling").isTrue();
+            assertThat(server.child().isAlive())
+                    .as("server alive under scribbling")
+                    .isTrue();
         }
         scribbler.send("stop");
         Matcher done = DONE.matcher(scribbler.awaitLine("DONE", ServerProcess.STARTUP));
@@ -79,7 +86,8 @@ class HostileStoreTest {
             lastVersion = Math.max(lastVersion, checkResult(clients.get(c), "while scribbled on", true));
         }
         long corruptSeen = PublishedCounters.read(name, Counters.CORRUPT_ENTRIES);
-        assertThat(corruptSeen).as("damaged entries the server detected (the scribbler hit live records)")
+        assertThat(corruptSeen)
+                .as("damaged entries the server detected (the scribbler hit live records)")
                 .isPositive();
         assertThat(server.child().isAlive()).isTrue();
         assertNoWorkerFailures(server);
@@ -102,22 +110,35 @@ class HostileStoreTest {
             checkResult(r, "after adoption", false);
         }
         LoadClient.Counts exact = strict.stop();
-        assertThat(exact.mismatches()).as("answers on new keys the strict model did not allow").isZero();
-        assertThat(exact.unavailable() + exact.timeouts() + exact.otherErrors()).as("failures on new keys").isZero();
+        assertThat(exact.mismatches())
+                .as("answers on new keys the strict model did not allow")
+                .isZero();
+        assertThat(exact.unavailable() + exact.timeouts() + exact.otherErrors())
+                .as("failures on new keys")
+                .isZero();
         // Adoption kept only intact entries: serving them found none damaged.
-        assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES)).as("damaged entries after adoption")
+        assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES))
+                .as("damaged entries after adoption")
                 .isEqualTo(dropped);
         assertThat(successor.child().isAlive()).isTrue();
         assertNoWorkerFailures(successor);
-        System.out.printf("hostile store: %s; %d damaged entries detected while serving; successor adopted %d "
-                + "entries and dropped %d index words or entries as damaged%n", done.group(), corruptSeen, adopted,
-                dropped);
+        System.out.printf(
+                "hostile store: %s; %d damaged entries detected while serving; successor adopted %d "
+                        + "entries and dropped %d index words or entries as damaged%n",
+                done.group(), corruptSeen, adopted, dropped);
     }
 
     private ProcessFixture.Child startClient(String name, String label, int client, long seed, long lastVersion) {
-        ProcessFixture.Child child = processes.start(label, SelfCheckingClientMain.class, Args.of("name", name),
-                Args.of("client", client), Args.of("keys", KEYS), Args.of("window", WINDOW), Args.of("seed", seed),
-                Args.of("versionFrom", lastVersion), Args.of("acceptUpTo", lastVersion));
+        ProcessFixture.Child child = processes.start(
+                label,
+                SelfCheckingClientMain.class,
+                Args.of("name", name),
+                Args.of("client", client),
+                Args.of("keys", KEYS),
+                Args.of("window", WINDOW),
+                Args.of("seed", seed),
+                Args.of("versionFrom", lastVersion),
+                Args.of("acceptUpTo", lastVersion));
         child.awaitLine("READY", ServerProcess.STARTUP);
         child.send("go");
         return child;
@@ -131,13 +152,20 @@ class HostileStoreTest {
         client.send("stop");
         String line = client.awaitLine("RESULT", PATIENCE);
         System.out.println(client + " " + when + ": " + line);
-        client.lines().stream().filter(l -> l.startsWith("PROBLEM"))
+        client.lines().stream()
+                .filter(l -> l.startsWith("PROBLEM"))
                 .forEach(l -> System.out.println(client + ": " + l));
         assertThat(client.awaitExit(PATIENCE)).as("exit code of %s", client).isZero();
         long[] n = parse(line);
-        assertThat(n[3]).as("values read %s that are no value of their key (torn, foreign, garbage)", when).isZero();
-        assertThat(n[4]).as("values read %s that were never written for their key", when).isZero();
-        assertThat(n[6] + n[7] + n[8]).as("timeouts, unavailable and other failures %s", when).isZero();
+        assertThat(n[3])
+                .as("values read %s that are no value of their key (torn, foreign, garbage)", when)
+                .isZero();
+        assertThat(n[4])
+                .as("values read %s that were never written for their key", when)
+                .isZero();
+        assertThat(n[6] + n[7] + n[8])
+                .as("timeouts, unavailable and other failures %s", when)
+                .isZero();
         if (!scribbled) {
             assertThat(n[5]).as("writes refused for lack of room %s", when).isZero();
         }
@@ -148,17 +176,21 @@ class HostileStoreTest {
     }
 
     private static void assertNoWorkerFailures(ServerProcess server) {
-        assertThat(server.child().errorLines()).as("exceptions caught in or escaping from %s's workers", server.child())
+        assertThat(server.child().errorLines())
+                .as("exceptions caught in or escaping from %s's workers", server.child())
                 .noneMatch(l -> l.contains("failed") || l.contains("Exception"));
     }
 
     private static void awaitOps(ProcessFixture.Child client, long ops) {
-        await(client + " to reach " + ops + " ops").atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-            if (!client.isAlive()) {
-                throw new IllegalStateException(client + " exited early");
-            }
-            return counts(client)[0] >= ops;
-        });
+        await(client + " to reach " + ops + " ops")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!client.isAlive()) {
+                        throw new IllegalStateException(client + " exited early");
+                    }
+                    return counts(client)[0] >= ops;
+                });
     }
 
     /** The counts of the client's last PROGRESS line (zeros before the first). */

@@ -43,7 +43,8 @@ class LifecycleUnderLoadTest {
         server.child().awaitLine("SERVING_STOPPED", PATIENCE);
         for (LoadClient c : clients) {
             long seen = c.progress().unavailable();
-            await(c.child() + " to see the server unavailable").atMost(PATIENCE)
+            await(c.child() + " to see the server unavailable")
+                    .atMost(PATIENCE)
                     .until(() -> c.progress().unavailable() > seen);
         }
         // Started again by the same KvsServer object, which keeps its store; the clients re-attach alone.
@@ -56,10 +57,18 @@ class LifecycleUnderLoadTest {
         for (LoadClient c : clients) {
             // The final check reads every key back: nothing acknowledged before the stop was lost.
             LoadClient.Counts result = c.stop();
-            assertThat(result.unavailable()).as("requests refused while stopped").isPositive();
-            assertThat(result.timeouts()).as("requests that timed out instead of failing fast").isZero();
-            assertThat(result.otherErrors()).as("failures other than KvsUnavailableException").isZero();
-            assertThat(result.mismatches()).as("answers the model did not allow").isZero();
+            assertThat(result.unavailable())
+                    .as("requests refused while stopped")
+                    .isPositive();
+            assertThat(result.timeouts())
+                    .as("requests that timed out instead of failing fast")
+                    .isZero();
+            assertThat(result.otherErrors())
+                    .as("failures other than KvsUnavailableException")
+                    .isZero();
+            assertThat(result.mismatches())
+                    .as("answers the model did not allow")
+                    .isZero();
         }
     }
 
@@ -67,7 +76,10 @@ class LifecycleUnderLoadTest {
     void closingAConnectionFailsItsPendingRequestsAndFreesItsEntry() {
         ServerProcess server = ServerProcess.start(processes, "close");
         // Patient: the server is frozen below, and that must not count as dead.
-        ConnectionOptions patient = ConnectionOptions.builder().serverTimeout(PATIENCE).defaultTimeout(PATIENCE).build();
+        ConnectionOptions patient = ConnectionOptions.builder()
+                .serverTimeout(PATIENCE)
+                .defaultTimeout(PATIENCE)
+                .build();
         try (KvsConnection other = KvsConnection.connect(server.name(), patient)) {
             KvsConnection closing = KvsConnection.connect(server.name(), patient);
             AsyncKvsClient<String, String> async = closing.async(Codecs.string(), Codecs.string());
@@ -87,7 +99,8 @@ class LifecycleUnderLoadTest {
             // Failed by close itself, with the server still frozen: no answer and no timeout involved.
             assertThat(pending).allMatch(CompletableFuture::isDone);
             for (CompletableFuture<?> f : pending) {
-                assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
+                assertThatThrownBy(f::join)
+                        .isInstanceOf(CompletionException.class)
                         .hasCauseInstanceOf(KvsUnavailableException.class);
             }
             assertThat(closing.inFlight()).isZero();
@@ -95,9 +108,11 @@ class LifecycleUnderLoadTest {
             server.child().resume();
 
             // Its entry is free again, and the server's answers to its requests were dropped, not delivered.
-            await("the closed connection's entry to be freed").atMost(PATIENCE)
+            await("the closed connection's entry to be freed")
+                    .atMost(PATIENCE)
                     .until(() -> KvsStats.read(server.name()).clientsConnected() == 1);
-            await("answers for the closed connection to be dropped").atMost(PATIENCE)
+            await("answers for the closed connection to be dropped")
+                    .atMost(PATIENCE)
                     .until(() -> KvsStats.read(server.name()).staleAnswers() >= staleBefore + pending.size());
             AsyncKvsClient<String, String> survivor = other.async(Codecs.string(), Codecs.string());
             assertThat(survivor.get("k").join()).contains("v");

@@ -35,17 +35,31 @@ final class LoadClient {
      * Starts instance {@code id} against store {@code name}, waits until it is connected and tells it to
      * go. Its keys are {@code c<id>:k0 .. c<id>:k<keys-1>}, shared with no other instance.
      */
-    static LoadClient start(ProcessFixture processes, String name, int id, int keys, int window, long seed,
-            boolean journaled) {
+    static LoadClient start(
+            ProcessFixture processes, String name, int id, int keys, int window, long seed, boolean journaled) {
         return start(processes, name, id, keys, window, seed, journaled, 0);
     }
 
     /** As above, at most {@code batchesPerSecond} batches a second (0: no limit). */
-    static LoadClient start(ProcessFixture processes, String name, int id, int keys, int window, long seed,
-            boolean journaled, int batchesPerSecond, String... extraArgs) {
-        Path journal = journaled ? processes.logDirectory().resolve("client-" + id + ".journal").toAbsolutePath() : null;
-        List<String> args = new ArrayList<>(List.of(Args.of("name", name), Args.of("client", id),
-                Args.of("keys", keys), Args.of("window", window), Args.of("seed", seed),
+    static LoadClient start(
+            ProcessFixture processes,
+            String name,
+            int id,
+            int keys,
+            int window,
+            long seed,
+            boolean journaled,
+            int batchesPerSecond,
+            String... extraArgs) {
+        Path journal = journaled
+                ? processes.logDirectory().resolve("client-" + id + ".journal").toAbsolutePath()
+                : null;
+        List<String> args = new ArrayList<>(List.of(
+                Args.of("name", name),
+                Args.of("client", id),
+                Args.of("keys", keys),
+                Args.of("window", window),
+                Args.of("seed", seed),
                 Args.of("batchesPerSecond", batchesPerSecond)));
         if (journal != null) {
             args.add(Args.of("journal", journal));
@@ -86,7 +100,9 @@ final class LoadClient {
 
     /** Waits until the client has settled at least {@code ops} requests (answered or failed). */
     void awaitOps(long ops) {
-        await(child + " to reach " + ops + " ops").atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(20))
+        await(child + " to reach " + ops + " ops")
+                .atMost(PROGRESS_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     if (!child.isAlive()) {
                         throw new IllegalStateException(child + " exited early");
@@ -97,7 +113,9 @@ final class LoadClient {
 
     /** Waits until the client has acknowledged answers beyond {@code acked}. */
     void awaitAckedBeyond(long acked) {
-        await(child + " to get answers beyond " + acked).atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(20))
+        await(child + " to get answers beyond " + acked)
+                .atMost(PROGRESS_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> progress().acked() > acked);
     }
 
@@ -112,7 +130,8 @@ final class LoadClient {
     /** Ends the {@code n}-th pause and waits until the client is attached to a server again. */
     void resume(long n) {
         child.send("resume");
-        assertThat(child.awaitLine("RESUMED n=" + n + " ", PROGRESS_TIMEOUT)).as("%s resumed", child)
+        assertThat(child.awaitLine("RESUMED n=" + n + " ", PROGRESS_TIMEOUT))
+                .as("%s resumed", child)
                 .endsWith("connected=true");
     }
 
@@ -122,7 +141,9 @@ final class LoadClient {
         String line = child.awaitLine("RESULT", PROGRESS_TIMEOUT);
         System.out.println(child + ": " + line);
         child.lines().stream().filter(l -> l.startsWith("PROBLEM")).forEach(l -> System.out.println(child + ": " + l));
-        assertThat(child.awaitExit(Duration.ofSeconds(60))).as("exit code of %s", child).isZero();
+        assertThat(child.awaitExit(Duration.ofSeconds(60)))
+                .as("exit code of %s", child)
+                .isZero();
         return Counts.parse(line);
     }
 
@@ -131,8 +152,13 @@ final class LoadClient {
         static Counts parse(String line) {
             Matcher m = COUNTS.matcher(line);
             assertThat(m.matches()).as("counts in '%s'", line).isTrue();
-            return new Counts(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)));
+            return new Counts(
+                    Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2)),
+                    Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)),
+                    Long.parseLong(m.group(5)),
+                    Long.parseLong(m.group(6)));
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.concurrentkvs.blocking.KvsClient;
 import io.concurrentkvs.core.Codecs;
-import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsStats;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import java.io.IOException;
@@ -35,8 +34,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OneServerPerNameTest {
     private static final int CONTENDERS = 4;
-    private static final String[] SERVER_ARGS = {Args.of("maxEntries", 4096), Args.of("maxDataBytes", 4L << 20),
-        Args.of("ringSize", 256), Args.of("maxClients", 8)};
+    private static final String[] SERVER_ARGS = {
+        Args.of("maxEntries", 4096),
+        Args.of("maxDataBytes", 4L << 20),
+        Args.of("ringSize", 256),
+        Args.of("maxClients", 8)
+    };
     private static final Pattern READY_PID = Pattern.compile("READY pid=(\\d+) .*");
 
     @RegisterExtension
@@ -51,11 +54,15 @@ class OneServerPerNameTest {
         for (int i = 0; i < CONTENDERS; i++) {
             contenders.add(processes.start("server-" + i, ServerMain.class, withName(name)));
         }
-        await("every contender to serve or be refused").atMost(ServerProcess.STARTUP.multipliedBy(2))
-                .until(() -> contenders.stream().allMatch(c -> c.findLine("READY").isPresent()
-                        || c.findLine("REFUSED").isPresent() || !c.isAlive()));
+        await("every contender to serve or be refused")
+                .atMost(ServerProcess.STARTUP.multipliedBy(2))
+                .until(() -> contenders.stream()
+                        .allMatch(c -> c.findLine("READY").isPresent()
+                                || c.findLine("REFUSED").isPresent()
+                                || !c.isAlive()));
 
-        List<ProcessFixture.Child> serving = contenders.stream().filter(c -> c.findLine("READY").isPresent()).toList();
+        List<ProcessFixture.Child> serving =
+                contenders.stream().filter(c -> c.findLine("READY").isPresent()).toList();
         assertThat(serving).as("contenders that serve").hasSize(1);
         ProcessFixture.Child winner = serving.get(0);
         long winnerPid = readyPid(winner);
@@ -109,7 +116,8 @@ class OneServerPerNameTest {
         assertThat(probe(lock)).isEqualTo("HELD pid=" + first.child().pid());
 
         first.child().kill9();
-        assertThat(probe(lock)).as("a killed server's lock file stays, unlocked")
+        assertThat(probe(lock))
+                .as("a killed server's lock file stays, unlocked")
                 .isEqualTo("FREE pid=" + first.child().pid());
 
         ServerProcess next = ServerProcess.startOn(processes, name, "next", SERVER_ARGS);
@@ -146,7 +154,8 @@ class OneServerPerNameTest {
     private static void assertRefusedBy(ProcessFixture.Child loser, long holderPid, Path lock) {
         Optional<String> refusal = loser.findLine("REFUSED");
         assertThat(refusal).as("%s's refusal", loser).isPresent();
-        assertThat(refusal.get()).startsWith("REFUSED pid=" + holderPid + " ")
+        assertThat(refusal.get())
+                .startsWith("REFUSED pid=" + holderPid + " ")
                 .contains("live process " + holderPid + ": it holds the lock " + lock);
         assertThat(loser.awaitExit(ServerProcess.STARTUP)).isEqualTo(ServerMain.EXIT_REFUSED);
     }
@@ -156,8 +165,8 @@ class OneServerPerNameTest {
      * lock on the file, as this test's JVM: closing the descriptor would drop such a lock.
      */
     private static String probe(Path lock) {
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel channel =
+                FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer record = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(record, 0);
             long pid = record.position() == 32 ? record.getLong(16) : 0;

@@ -104,9 +104,11 @@ class OperationSemanticsTest {
     void oversizedKeysAndValuesFailAtTheCallNamingTheLimit() {
         String hugeKey = "k".repeat(kvs.connection().maxKeyBytes() + 1);
         String hugeValue = "v".repeat(kvs.connection().maxValueBytes() + 1);
-        assertThatThrownBy(() -> kvs.set(hugeKey, "v")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> kvs.set(hugeKey, "v"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxKeyBytes");
-        assertThatThrownBy(() -> kvs.set("k", hugeValue)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> kvs.set("k", hugeValue))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxValueBytes");
         assertThat(kvs.get("k")).isEmpty();
     }

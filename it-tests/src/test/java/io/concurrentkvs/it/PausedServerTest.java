@@ -63,7 +63,8 @@ class PausedServerTest {
                 .isInstanceOf(KvsTimeoutException.class)
                 .hasMessageContaining("300 ms");
         CompletableFuture<Boolean> asyncSet = async.set("k", "lost?", SHORT);
-        assertThatThrownBy(asyncSet::join).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(asyncSet::join)
+                .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(KvsTimeoutException.class);
         server.child().resume();
 
@@ -90,7 +91,9 @@ class PausedServerTest {
         CompletableFuture<Optional<String>> waiting = async.get("a");
         server.child().resume();
 
-        assertThat(next.join()).as("answer to the request after the timed-out one").contains("B");
+        assertThat(next.join())
+                .as("answer to the request after the timed-out one")
+                .contains("B");
         assertThat(waiting.join()).contains("A");
         // The server did answer the timed-out request, late, and that answer was dropped, not delivered.
         await().atMost(Duration.ofSeconds(30))
@@ -134,8 +137,11 @@ class PausedServerTest {
     @Test
     void aConnectionRecoversWhenItsServerResumesAfterAPauseLongerThanTheServerTimeout() {
         ServerProcess server = ServerProcess.start(processes, "resume");
-        conn = KvsConnection.connect(server.name(),
-                ConnectionOptions.builder().serverTimeout(Duration.ofMillis(500)).build());
+        conn = KvsConnection.connect(
+                server.name(),
+                ConnectionOptions.builder()
+                        .serverTimeout(Duration.ofMillis(500))
+                        .build());
         AsyncKvsClient<String, String> async = conn.async(Codecs.string(), Codecs.string());
         assertThat(async.set("k", "v").join()).isTrue();
 
@@ -145,7 +151,9 @@ class PausedServerTest {
         assertThatThrownBy(duringPause::join).hasCauseInstanceOf(KvsUnavailableException.class);
         server.child().resume();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(
-                () -> assertThat(async.get("k").handle((value, error) -> value).join()).contains("v"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                async.get("k").handle((value, error) -> value).join())
+                        .contains("v"));
     }
 }

@@ -77,7 +77,8 @@ class PerKeyOrderTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void pipelinedWritesToOneKeyTakeEffectInTheOrderTheyWereIssued() {
-        System.out.printf("per-key order, pipelined sets: %d keys x %d sets x %d rounds, %d-byte values, %d workers%n",
+        System.out.printf(
+                "per-key order, pipelined sets: %d keys x %d sets x %d rounds, %d-byte values, %d workers%n",
                 KEYS, SETS_PER_KEY, SET_ROUNDS, VALUE_BYTES, WORKERS);
         for (int round = 0; round < SET_ROUNDS; round++) {
             List<CompletableFuture<Boolean>> acks = new ArrayList<>(KEYS * SETS_PER_KEY);
@@ -94,16 +95,20 @@ class PerKeyOrderTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void writesStreamedThroughSetAllToOneKeyTakeEffectInTheOrderTheyWereIssued() {
-        ReactiveKvsClient<String, String> reactive = ReactiveKvsClient.create(connection, Codecs.string(),
-                Codecs.string());
-        System.out.printf("per-key order, setAll: %d keys x %d sets x %d rounds, %d-byte values, window %d, %d workers%n",
+        ReactiveKvsClient<String, String> reactive =
+                ReactiveKvsClient.create(connection, Codecs.string(), Codecs.string());
+        System.out.printf(
+                "per-key order, setAll: %d keys x %d sets x %d rounds, %d-byte values, window %d, %d workers%n",
                 KEYS, SETS_PER_KEY, SET_ROUNDS, VALUE_BYTES, reactive.options().batchWindow(), WORKERS);
         for (int round = 0; round < SET_ROUNDS; round++) {
             int r = round;
             Flux<Map.Entry<String, String>> entries = Flux.range(0, KEYS * SETS_PER_KEY)
                     .map(i -> new AbstractMap.SimpleImmutableEntry<>(key(i % KEYS), value(r, i % KEYS, i / KEYS)));
             List<Boolean> acks = reactive.setAll(entries).collectList().block(ANSWER_TIMEOUT);
-            assertThat(acks).as("answers to round %d's sets", round).hasSize(KEYS * SETS_PER_KEY).containsOnly(true);
+            assertThat(acks)
+                    .as("answers to round %d's sets", round)
+                    .hasSize(KEYS * SETS_PER_KEY)
+                    .containsOnly(true);
             assertEveryKeyHoldsTheLastValueWritten(round, "setAll");
         }
     }
@@ -112,8 +117,9 @@ class PerKeyOrderTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aMixedSequencePerKeyGivesTheSequentialAnswers() {
         long seed = Long.getLong("kvs.it.order.seed", System.nanoTime());
-        System.out.printf("per-key order, mixed set/post/del/get: %d keys x %d ops x %d rounds, %d-byte values,"
-                + " %d workers, seed %d (-Dkvs.it.order.seed=%d repeats the operations, not their timing)%n",
+        System.out.printf(
+                "per-key order, mixed set/post/del/get: %d keys x %d ops x %d rounds, %d-byte values,"
+                        + " %d workers, seed %d (-Dkvs.it.order.seed=%d repeats the operations, not their timing)%n",
                 KEYS, OPS_PER_KEY, MIXED_ROUNDS, VALUE_BYTES, WORKERS, seed, seed);
         SplittableRandom random = new SplittableRandom(seed);
         // The sequential model: what the store holds if every operation takes effect in issue order.
@@ -133,8 +139,12 @@ class PerKeyOrderTest {
                     wrong.add(ops.get(i) + " answered " + shown(answer));
                 }
             }
-            assertThat(wrong).as("round %d (seed %d): %d of %d answers differ from the sequential model's; the first"
-                    + " ones", round, seed, wrongCount, ops.size()).isEmpty();
+            assertThat(wrong)
+                    .as(
+                            "round %d (seed %d): %d of %d answers differ from the sequential model's; the first"
+                                    + " ones",
+                            round, seed, wrongCount, ops.size())
+                    .isEmpty();
             for (int k = 0; k < KEYS; k++) {
                 Optional<String> expected = Optional.ofNullable(model.get(key(k)));
                 Optional<String> held = async.get(key(k), ANSWER_TIMEOUT).join();
@@ -142,8 +152,9 @@ class PerKeyOrderTest {
                     wrong.add(key(k) + " holds " + shown(held) + " instead of " + shown(expected));
                 }
             }
-            assertThat(wrong).as("round %d (seed %d): keys whose final value differs from the sequential model's",
-                    round, seed).isEmpty();
+            assertThat(wrong)
+                    .as("round %d (seed %d): keys whose final value differs from the sequential model's", round, seed)
+                    .isEmpty();
         }
     }
 
@@ -199,8 +210,11 @@ class PerKeyOrderTest {
                 wrong.add(key(k) + " holds " + shown(held) + " instead of " + shown(last));
             }
         }
-        assertThat(wrong).as("round %d: keys whose value after %d %s per key is not the last one written",
-                round, SETS_PER_KEY, how).isEmpty();
+        assertThat(wrong)
+                .as(
+                        "round %d: keys whose value after %d %s per key is not the last one written",
+                        round, SETS_PER_KEY, how)
+                .isEmpty();
     }
 
     /** Waits for every future (each has its own timeout) and returns their answers in order. */
@@ -220,8 +234,14 @@ class PerKeyOrderTest {
      * recognised: its tag {@code r<round>:k<key>:<seq>}, then {@code |} and padding to {@link #VALUE_BYTES}.
      */
     private static String value(int round, int k, int seq) {
-        StringBuilder value = new StringBuilder(VALUE_BYTES).append('r').append(round).append(":k").append(k)
-                .append(':').append(seq).append('|');
+        StringBuilder value = new StringBuilder(VALUE_BYTES)
+                .append('r')
+                .append(round)
+                .append(":k")
+                .append(k)
+                .append(':')
+                .append(seq)
+                .append('|');
         while (value.length() < VALUE_BYTES) {
             value.append('.');
         }
@@ -241,7 +261,12 @@ class PerKeyOrderTest {
         return end < 0 ? value : value.substring(0, end);
     }
 
-    private enum Kind { SET, POST, DEL, GET }
+    private enum Kind {
+        SET,
+        POST,
+        DEL,
+        GET
+    }
 
     /**
      * One planned operation of the mixed test.

@@ -49,6 +49,7 @@ class PersistenceCompactionTest {
     static final long BOUND = 200 * MIB;
     /** The value bytes alone of all the writes: what an uncompacted log would exceed. */
     static final long UNCOMPACTED_BYTES_AT_LEAST = (long) WRITES * VALUE_BYTES;
+
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Duration STORM_LIMIT = Duration.ofMinutes(4);
 
@@ -60,38 +61,61 @@ class PersistenceCompactionTest {
 
     @Test
     void aMillionOverwritesOfAThousandKeysKeepTheDirectoryBoundedAndRecoverTheLastValues() throws Exception {
-        assertThat(UNCOMPACTED_BYTES_AT_LEAST).as("the storm must be able to break the bound").isGreaterThan(BOUND);
+        assertThat(UNCOMPACTED_BYTES_AT_LEAST)
+                .as("the storm must be able to break the bound")
+                .isGreaterThan(BOUND);
         String name = ProcessFixture.uniqueName("persist-compaction");
-        String[] serverArgs = {Args.of("workers", 2), Args.of("maxEntries", 4 * KEYS),
-            Args.of("maxDataBytes", 16 * MIB), Args.of("persistence", directory.toAbsolutePath())};
+        String[] serverArgs = {
+            Args.of("workers", 2),
+            Args.of("maxEntries", 4 * KEYS),
+            Args.of("maxDataBytes", 16 * MIB),
+            Args.of("persistence", directory.toAbsolutePath())
+        };
         ServerProcess server = ServerProcess.startOn(processes, name, "server-storm", serverArgs);
 
         long[] largest = {0};
         long[] samples = {0};
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsConnection conn = KvsConnection.connect(name, options)) {
             ReactiveKvsClient<String, String> kvs = ReactiveKvsClient.create(conn, Codecs.string(), Codecs.string());
             Flux<Map.Entry<String, String>> writes = Flux.range(0, WRITES).map(i -> Map.entry(key(i % KEYS), value(i)));
-            CompletableFuture<Long> acknowledged = CompletableFuture.supplyAsync(
-                    () -> kvs.setAll(writes, WINDOW).filter(Boolean::booleanValue).count().block(STORM_LIMIT));
+            CompletableFuture<Long> acknowledged = CompletableFuture.supplyAsync(() -> kvs.setAll(writes, WINDOW)
+                    .filter(Boolean::booleanValue)
+                    .count()
+                    .block(STORM_LIMIT));
             // Each poll is a sample; one over the bound fails the test at once, with the directory's listing.
-            await("the storm").atMost(STORM_LIMIT.plusSeconds(10)).pollInterval(Duration.ofMillis(100))
+            await("the storm")
+                    .atMost(STORM_LIMIT.plusSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         long size = sample(largest, samples);
-                        assertThat(size).as("bytes in %s during the storm: %s", directory, listing()).isLessThan(BOUND);
+                        assertThat(size)
+                                .as("bytes in %s during the storm: %s", directory, listing())
+                                .isLessThan(BOUND);
                         return acknowledged.isDone();
                     });
             assertThat(acknowledged.join()).as("writes acknowledged").isEqualTo(WRITES);
         }
         // The log grew past the trigger: a snapshot must follow, and retire it.
-        await("a snapshot after the storm").atMost(PATIENCE)
+        await("a snapshot after the storm")
+                .atMost(PATIENCE)
                 .until(() -> KvsStats.read(name).lastSnapshot().isPresent());
         KvsStats stats = KvsStats.read(name);
         long after = sample(largest, samples);
-        System.out.printf("compaction: %d samples, largest %.1f MiB, %.1f MiB at the end (log %d B, snapshot %d B);"
-                + " without compaction more than %.1f MiB%n", samples[0], largest[0] / (double) MIB, after / (double) MIB,
-                stats.logBytes(), stats.snapshotBytes(), UNCOMPACTED_BYTES_AT_LEAST / (double) MIB);
-        assertThat(after).as("bytes in %s after the storm: %s", directory, listing()).isLessThan(BOUND);
+        System.out.printf(
+                "compaction: %d samples, largest %.1f MiB, %.1f MiB at the end (log %d B, snapshot %d B);"
+                        + " without compaction more than %.1f MiB%n",
+                samples[0],
+                largest[0] / (double) MIB,
+                after / (double) MIB,
+                stats.logBytes(),
+                stats.snapshotBytes(),
+                UNCOMPACTED_BYTES_AT_LEAST / (double) MIB);
+        assertThat(after)
+                .as("bytes in %s after the storm: %s", directory, listing())
+                .isLessThan(BOUND);
         assertThat(stats.snapshotBytes()).as("snapshot bytes").isPositive();
 
         // The reboot case: shared memory gone, the directory alone must hold every key's last value.
@@ -103,7 +127,8 @@ class PersistenceCompactionTest {
             ReactiveKvsClient<String, String> kvs = ReactiveKvsClient.create(conn, Codecs.string(), Codecs.string());
             // getAll answers in the order of its keys.
             List<Optional<String>> read = kvs.getAll(Flux.range(0, KEYS).map(PersistenceCompactionTest::key), WINDOW)
-                    .collectList().block(PATIENCE);
+                    .collectList()
+                    .block(PATIENCE);
             assertThat(read).hasSize(KEYS);
             for (int k = 0; k < KEYS; k++) {
                 // The last write of key k is the largest i below WRITES with i % KEYS == k.
@@ -163,7 +188,9 @@ class PersistenceCompactionTest {
 
     private String listing() {
         try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).map(f -> directory.relativize(f) + "=" + sizeOrZero(f)).toList()
+            return files.filter(Files::isRegularFile)
+                    .map(f -> directory.relativize(f) + "=" + sizeOrZero(f))
+                    .toList()
                     .toString();
         } catch (IOException e) {
             return "(cannot list: " + e + ")";

@@ -47,7 +47,9 @@ class PersistenceDirectoryTest {
     void aMissingDirectoryFailsTheStartNamingIt() {
         Path missing = temp.resolve("no-such-dir");
         assertRefusedNaming(missing, "missing");
-        assertThat(missing).as("a missing directory is not created behind the user's back").doesNotExist();
+        assertThat(missing)
+                .as("a missing directory is not created behind the user's back")
+                .doesNotExist();
     }
 
     @Test
@@ -57,7 +59,9 @@ class PersistenceDirectoryTest {
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             // As root, permission bits do not bind (access(2) says writable): then there is nothing to test.
-            assumeThat(Files.isWritable(readOnly)).as("the directory is read-only for this user").isFalse();
+            assumeThat(Files.isWritable(readOnly))
+                    .as("the directory is read-only for this user")
+                    .isFalse();
             assertRefusedNaming(readOnly, "read-only");
         } finally {
             Files.setPosixFilePermissions(readOnly, before); // so that @TempDir can remove it
@@ -90,7 +94,8 @@ class PersistenceDirectoryTest {
         // (a store file is sized for maxDataBytes, 280 MB by default).
         String name = assertRefusedNaming(temp.resolve("no-such-dir"), "leftover");
         Path region = RegionPaths.defaultPath(name);
-        assertThat(List.of(region, StoreFile.pathFor(region))).as("shared memory a refused server left")
+        assertThat(List.of(region, StoreFile.pathFor(region)))
+                .as("shared memory a refused server left")
                 .noneMatch(Files::exists);
     }
 
@@ -98,7 +103,8 @@ class PersistenceDirectoryTest {
     void aGracefulStopThenDestroyThenRestartRecoversEveryWrite() {
         String name = ProcessFixture.uniqueName("persist-reboot");
         ServerProcess server = ServerProcess.startOn(processes, name, "server-before", withDirectory(temp));
-        assertThat(KvsStats.read(name).fsyncPolicy()).as("the default policy with persistence")
+        assertThat(KvsStats.read(name).fsyncPolicy())
+                .as("the default policy with persistence")
                 .contains(FsyncPolicy.EVERY_SECOND);
         Map<String, String> expected = new HashMap<>();
         try (KvsClient<String, String> kvs = KvsClient.connect(name, Codecs.string(), Codecs.string())) {
@@ -128,7 +134,9 @@ class PersistenceDirectoryTest {
         assertThat(StoreFile.pathFor(region)).as("store file after destroy").doesNotExist();
 
         ServerProcess successor = ServerProcess.startOn(processes, name, "server-after", withDirectory(temp));
-        assertThat(successor.readyEntries()).as("entries recovered from the directory").isEqualTo(expected.size());
+        assertThat(successor.readyEntries())
+                .as("entries recovered from the directory")
+                .isEqualTo(expected.size());
         try (KvsClient<String, String> kvs = KvsClient.connect(name, Codecs.string(), Codecs.string())) {
             for (int i = 0; i < 650; i++) {
                 String key = "k" + i;
@@ -137,7 +145,9 @@ class PersistenceDirectoryTest {
         }
         KvsStats stats = KvsStats.read(name);
         assertThat(stats.fsyncPolicy()).contains(FsyncPolicy.EVERY_SECOND);
-        assertThat(stats.logBytes() + stats.snapshotBytes()).as("bytes of log and snapshot").isPositive();
+        assertThat(stats.logBytes() + stats.snapshotBytes())
+                .as("bytes of log and snapshot")
+                .isPositive();
     }
 
     /**
@@ -148,13 +158,20 @@ class PersistenceDirectoryTest {
         String name = ProcessFixture.uniqueName("persist-" + label);
         // Cleans up after the test if the refused server left files; the assertions below say whether it did.
         processes.destroyStoreAfterTest(name);
-        ProcessFixture.Child child = processes.start("refused-" + label, ServerMain.class,
-                concat(Args.of("name", name), withDirectory(directory)));
-        await(child + " to refuse or start").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                .until(() -> !child.isAlive() || child.findLine("FAILED").isPresent() || child.findLine("READY").isPresent());
-        assertThat(child.findLine("READY")).as("%s started on %s", child, directory).isEmpty();
+        ProcessFixture.Child child = processes.start(
+                "refused-" + label, ServerMain.class, concat(Args.of("name", name), withDirectory(directory)));
+        await(child + " to refuse or start")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !child.isAlive()
+                        || child.findLine("FAILED").isPresent()
+                        || child.findLine("READY").isPresent());
+        assertThat(child.findLine("READY"))
+                .as("%s started on %s", child, directory)
+                .isEmpty();
         String failure = child.awaitLine("FAILED", PATIENCE);
-        assertThat(failure).as("the refusal of %s", child)
+        assertThat(failure)
+                .as("the refusal of %s", child)
                 .matches("FAILED type=io\\.concurrentkvs\\.core\\.Kvs\\w*Exception message=.*")
                 .contains(directory.toAbsolutePath().toString());
         assertThat(child.awaitExit(PATIENCE)).as("exit code of %s", child).isEqualTo(ServerMain.EXIT_FAILED);

@@ -76,6 +76,7 @@ class PersistenceRecoveryTest {
     private static final int MARKERS = 128;
     /** Paces each client (at most 3,200 requests a second) so that ten rounds' journals stay a few MB. */
     private static final int BATCHES_PER_SECOND = 100;
+
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /**
      * Writes acknowledged longer ago than this before the kill must survive under {@code EVERY_SECOND}. The
@@ -85,8 +86,9 @@ class PersistenceRecoveryTest {
      */
     static final Duration EVERY_SECOND_BOUND = Duration.ofSeconds(3);
     /** A small store, so that each server start reserves megabytes, not the default 280 MB. */
-    private static final String[] STORE_ARGS = {Args.of("workers", 2), Args.of("maxEntries", 4096),
-        Args.of("maxDataBytes", 4L << 20)};
+    private static final String[] STORE_ARGS = {
+        Args.of("workers", 2), Args.of("maxEntries", 4096), Args.of("maxDataBytes", 4L << 20)
+    };
 
     @RegisterExtension
     final ProcessFixture processes = new ProcessFixture();
@@ -100,8 +102,7 @@ class PersistenceRecoveryTest {
     }
 
     @Test
-    void everySecondLosesOnlyWritesAcknowledgedJustBeforeTheKillWhenTheSharedMemoryIsDestroyed()
-            throws IOException {
+    void everySecondLosesOnlyWritesAcknowledgedJustBeforeTheKillWhenTheSharedMemoryIsDestroyed() throws IOException {
         killRounds(FsyncPolicy.EVERY_SECOND, true);
     }
 
@@ -114,15 +115,25 @@ class PersistenceRecoveryTest {
         long seed = Long.getLong("kvs.recovery.seed", System.nanoTime());
         System.out.println("persistence recovery " + policy + " seed " + seed);
         SplittableRandom random = new SplittableRandom(seed);
-        String name = ProcessFixture.uniqueName("persist-" + policy.name().toLowerCase().replace('_', '-'));
+        String name = ProcessFixture.uniqueName(
+                "persist-" + policy.name().toLowerCase().replace('_', '-'));
         String[] serverArgs = serverArgs(policy);
         ServerProcess server = ServerProcess.startOn(processes, name, "server-0", serverArgs);
         assertThat(server.readyEntries()).isZero();
 
         List<LoadClient> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            clients.add(LoadClient.start(processes, name, c, KEYS, WINDOW, random.nextLong(), true,
-                    BATCHES_PER_SECOND, Args.of("reads", 10), Args.of("pauseOnUnavailable", true)));
+            clients.add(LoadClient.start(
+                    processes,
+                    name,
+                    c,
+                    KEYS,
+                    WINDOW,
+                    random.nextLong(),
+                    true,
+                    BATCHES_PER_SECOND,
+                    Args.of("reads", 10),
+                    Args.of("pauseOnUnavailable", true)));
         }
         long[] ackedAtPause = new long[CLIENTS];
         long lateWrites = 0;
@@ -136,9 +147,12 @@ class PersistenceRecoveryTest {
             if (policy == FsyncPolicy.EVERY_SECOND) {
                 // Not a sleep standing in for a condition: the bound is only put to the test by writes older
                 // than it, so the storm goes on until this round's markers are, plus a random extra second.
-                Instant old = Instant.ofEpochMilli(markersAcknowledged).plus(EVERY_SECOND_BOUND)
+                Instant old = Instant.ofEpochMilli(markersAcknowledged)
+                        .plus(EVERY_SECOND_BOUND)
                         .plusMillis(random.nextInt(1_000));
-                await("the markers to be older than the bound").atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                await("the markers to be older than the bound")
+                        .atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> Instant.now().isAfter(old));
             }
             // The kill comes after a random number of answers, so it lands anywhere in the stream.
@@ -153,14 +167,16 @@ class PersistenceRecoveryTest {
             if (destroySharedMemory) {
                 KvsServer.destroy(name);
                 Path region = RegionPaths.defaultPath(name);
-                assertThat(StoreFile.pathFor(region)).as("store file after destroy (%s)", when).doesNotExist();
+                assertThat(StoreFile.pathFor(region))
+                        .as("store file after destroy (%s)", when)
+                        .doesNotExist();
                 when += " + destroy";
             }
             server = ServerProcess.startOn(processes, name, "server-" + round, serverArgs);
-            long certainBefore = policy == FsyncPolicy.EVERY_SECOND
-                    ? killedAt - EVERY_SECOND_BOUND.toMillis() : Long.MAX_VALUE;
-            lateWrites += verifyRecovered(name, server, clients, markers, policy, certainBefore, !destroySharedMemory,
-                    when);
+            long certainBefore =
+                    policy == FsyncPolicy.EVERY_SECOND ? killedAt - EVERY_SECOND_BOUND.toMillis() : Long.MAX_VALUE;
+            lateWrites +=
+                    verifyRecovered(name, server, clients, markers, policy, certainBefore, !destroySharedMemory, when);
             for (LoadClient c : clients) {
                 c.resume(round);
             }
@@ -168,11 +184,16 @@ class PersistenceRecoveryTest {
         for (LoadClient c : clients) {
             // The clients' own checks: every answer matched their model, across all the restarts.
             LoadClient.Counts result = c.stop();
-            assertThat(result.mismatches()).as("answers %s's model did not allow", c.child()).isZero();
+            assertThat(result.mismatches())
+                    .as("answers %s's model did not allow", c.child())
+                    .isZero();
             assertThat(result.timeouts()).as("timeouts of %s", c.child()).isZero();
-            assertThat(result.otherErrors()).as("unexpected failures of %s", c.child()).isZero();
+            assertThat(result.otherErrors())
+                    .as("unexpected failures of %s", c.child())
+                    .isZero();
         }
-        System.out.printf("persistence recovery %s: %d kills, %d keys lost a write acknowledged within %s of a kill%n",
+        System.out.printf(
+                "persistence recovery %s: %d kills, %d keys lost a write acknowledged within %s of a kill%n",
                 policy, ROUNDS, lateWrites, EVERY_SECOND_BOUND);
     }
 
@@ -192,7 +213,9 @@ class PersistenceRecoveryTest {
         for (int i = 0; i < MARKERS; i++) {
             these.put("m" + round + ":k" + i, "m" + round + ":k" + i + ":marker");
         }
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsClient<String, String> writer = KvsClient.connect(name, options, Codecs.string(), Codecs.string())) {
             List<CompletableFuture<Boolean>> acks = new ArrayList<>();
             these.forEach((k, v) -> acks.add(writer.setAsync(k, v)));
@@ -211,8 +234,15 @@ class PersistenceRecoveryTest {
      * certainBeforeMillis} as uncertain. Writes back the keys that lost such an answer's write, and returns how
      * many there were.
      */
-    private static long verifyRecovered(String name, ServerProcess server, List<LoadClient> clients,
-            Map<String, String> markers, FsyncPolicy policy, long certainBeforeMillis, boolean adopted, String when)
+    private static long verifyRecovered(
+            String name,
+            ServerProcess server,
+            List<LoadClient> clients,
+            Map<String, String> markers,
+            FsyncPolicy policy,
+            long certainBeforeMillis,
+            boolean adopted,
+            String when)
             throws IOException {
         long entries = server.readyEntries();
         long present = 0;
@@ -221,7 +251,9 @@ class PersistenceRecoveryTest {
         Map<String, String> late = new TreeMap<>();
         // Told, not asserted: how many keys lost a write older than the policy's "about a second".
         long beyondOneSecond = 0;
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsClient<String, String> reader = KvsClient.connect(name, options, Codecs.string(), Codecs.string())) {
             for (Map.Entry<String, String> marker : markers.entrySet()) {
                 Optional<String> state = reader.get(marker.getKey());
@@ -231,12 +263,14 @@ class PersistenceRecoveryTest {
             }
             for (LoadClient c : clients) {
                 Journal.Replay full = Journal.replay(c.journal());
-                Journal.Replay bounded = certainBeforeMillis == Long.MAX_VALUE ? full
-                        : Journal.replay(c.journal(), certainBeforeMillis);
-                Journal.Replay oneSecond = certainBeforeMillis == Long.MAX_VALUE ? full
+                Journal.Replay bounded =
+                        certainBeforeMillis == Long.MAX_VALUE ? full : Journal.replay(c.journal(), certainBeforeMillis);
+                Journal.Replay oneSecond = certainBeforeMillis == Long.MAX_VALUE
+                        ? full
                         : Journal.replay(c.journal(), certainBeforeMillis + EVERY_SECOND_BOUND.toMillis() - 1_000);
-                assertThat(full.mismatches()).as("answers %s saw that its journal does not allow (%s)", c.child(),
-                        when).isZero();
+                assertThat(full.mismatches())
+                        .as("answers %s saw that its journal does not allow (%s)", c.child(), when)
+                        .isZero();
                 for (int k = 0; k < c.keys(); k++) {
                     String key = "c" + c.id() + ":k" + k;
                     String state = reader.get(key).orElse(CandidateModel.ABSENT);
@@ -258,25 +292,36 @@ class PersistenceRecoveryTest {
                     }
                 }
             }
-            System.out.printf("after %s: %d entries at start, %d markers checked, %d client keys present, %d uncertain,"
-                    + " %d lost a late write (%d of them one acknowledged more than 1 s before the kill)%n", when, entries,
-                    markers.size(), present, uncertain, late.size(), beyondOneSecond);
-            assertThat(lost).as("acknowledged writes lost or changed after %s", when).isEmpty();
+            System.out.printf(
+                    "after %s: %d entries at start, %d markers checked, %d client keys present, %d uncertain,"
+                            + " %d lost a late write (%d of them one acknowledged more than 1 s before the kill)%n",
+                    when, entries, markers.size(), present, uncertain, late.size(), beyondOneSecond);
+            assertThat(lost)
+                    .as("acknowledged writes lost or changed after %s", when)
+                    .isEmpty();
             long found = present + markers.size();
-            assertThat(entries).as("entries the successor held at start after %s", when).isEqualTo(found);
-            await("the published entry count after " + when).atMost(PATIENCE)
+            assertThat(entries)
+                    .as("entries the successor held at start after %s", when)
+                    .isEqualTo(found);
+            await("the published entry count after " + when)
+                    .atMost(PATIENCE)
                     .until(() -> KvsStats.read(name).storedEntries() == found);
-            assertThat(KvsStats.read(name).fsyncPolicy()).as("the successor's fsync policy").contains(policy);
+            assertThat(KvsStats.read(name).fsyncPolicy())
+                    .as("the successor's fsync policy")
+                    .contains(policy);
             if (adopted) {
                 // A crash between a write's steps never damages an intact entry: adoption dropped nothing.
-                assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES)).as("corrupt entries after %s", when)
+                assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES))
+                        .as("corrupt entries after %s", when)
                         .isZero();
             }
             for (Map.Entry<String, String> e : late.entrySet()) {
                 if (e.getValue().equals(CandidateModel.ABSENT)) {
                     reader.del(e.getKey()); // either answer is fine: the key is absent afterwards
                 } else {
-                    assertThat(reader.set(e.getKey(), e.getValue())).as("writing back %s", e.getKey()).isTrue();
+                    assertThat(reader.set(e.getKey(), e.getValue()))
+                            .as("writing back %s", e.getKey())
+                            .isTrue();
                 }
             }
         }

@@ -162,7 +162,10 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
         File out = logDirectory.resolve(label + ".out").toFile();
         File err = logDirectory.resolve(label + ".err").toFile();
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out)
+                    .redirectError(err)
+                    .start();
             Child child = new Child(label, process, out.toPath(), err.toPath());
             children.add(child);
             return child;
@@ -183,7 +186,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
     /** Sends {@code kill -<signal> <pid>} (e.g. STOP, CONT, KILL) and checks that it was delivered. */
     public static void signal(long pid, String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + output);
@@ -230,7 +235,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
          */
         public String awaitLine(String prefix, Duration timeout) {
             AtomicReference<String> found = new AtomicReference<>();
-            await(label + " to print '" + prefix + "'").atMost(timeout).pollInterval(Duration.ofMillis(20))
+            await(label + " to print '" + prefix + "'")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> {
                         // Look at liveness first: a line flushed just before exit is still found below.
                         boolean exited = !process.isAlive();
@@ -257,7 +264,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
         public List<String> lines() {
             try {
                 // Lenient decoding: a child's log must never make the test fail with a charset error.
-                return new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList();
+                return new String(Files.readAllBytes(out), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -266,7 +275,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
         /** Every line printed on standard error so far (where the child's logger writes). */
         public List<String> errorLines() {
             try {
-                return new String(Files.readAllBytes(err), StandardCharsets.UTF_8).lines().toList();
+                return new String(Files.readAllBytes(err), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -300,7 +311,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
             signal("STOP");
             Path tasks = Paths.get("/proc", Long.toString(pid()), "task");
             if (Files.isDirectory(tasks)) {
-                await(label + " to stop").atMost(STOP_GRACE).pollInterval(Duration.ofMillis(5))
+                await(label + " to stop")
+                        .atMost(STOP_GRACE)
+                        .pollInterval(Duration.ofMillis(5))
                         .until(() -> allThreadsStopped(tasks));
             }
         }
@@ -333,7 +346,10 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
 
         /** Waits for the child to exit and returns its exit code. */
         public int awaitExit(Duration timeout) {
-            await(label + " to exit").atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> !process.isAlive());
+            await(label + " to exit")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !process.isAlive());
             return process.exitValue();
         }
 
@@ -367,7 +383,9 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
 
         private static String tail(Path file) {
             try {
-                List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+                List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList();
                 return String.join("\n", all.subList(Math.max(0, all.size() - DUMP_TAIL_LINES), all.size()));
             } catch (IOException e) {
                 return "(cannot read " + file + ": " + e + ")";

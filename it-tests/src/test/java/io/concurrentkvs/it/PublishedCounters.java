@@ -36,7 +36,9 @@ final class PublishedCounters {
 
     private static long nextHeartbeat(Path path, long after) {
         long[] seen = {after};
-        await("a heartbeat of " + path + " after " + after).atMost(PATIENCE).pollInterval(Duration.ofMillis(10))
+        await("a heartbeat of " + path + " after " + after)
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> (seen[0] = Region.readHeader(path).heartbeat()) > after);
         return seen[0];
     }

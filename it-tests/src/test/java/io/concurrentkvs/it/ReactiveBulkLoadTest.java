@@ -21,6 +21,7 @@ class ReactiveBulkLoadTest {
     private static final int ENTRIES = 1_000_000;
     /** A million entries as keys, values, map entries and futures would need several hundred megabytes. */
     private static final String WRITER_HEAP = "-Xmx48m";
+
     private static final Pattern DONE = Pattern.compile("DONE acknowledged=(\\d+) failed=(\\d+) peakHeapBytes=(\\d+)");
     private static final Pattern READS = Pattern.compile("READS reads=(\\d+) found=(\\d+) wrong=(\\d+) errors=(\\d+)");
 
@@ -30,10 +31,19 @@ class ReactiveBulkLoadTest {
     @Test
     void aMillionEntriesThroughOneSetAllStreamWithABoundedHeapWhileAnotherProcessReads() {
         ServerProcess server = ServerProcess.start(processes, "bulk");
-        ProcessFixture.Child writer = processes.start("writer", List.of(WRITER_HEAP), BulkWriterMain.class,
-                Args.of("name", server.name()), Args.of("count", ENTRIES), Args.of("window", 256));
-        ProcessFixture.Child reader = processes.start("reader", BulkReaderMain.class,
-                Args.of("name", server.name()), Args.of("count", ENTRIES), Args.of("seed", System.nanoTime()));
+        ProcessFixture.Child writer = processes.start(
+                "writer",
+                List.of(WRITER_HEAP),
+                BulkWriterMain.class,
+                Args.of("name", server.name()),
+                Args.of("count", ENTRIES),
+                Args.of("window", 256));
+        ProcessFixture.Child reader = processes.start(
+                "reader",
+                BulkReaderMain.class,
+                Args.of("name", server.name()),
+                Args.of("count", ENTRIES),
+                Args.of("seed", System.nanoTime()));
         writer.awaitLine("READY", ServerProcess.STARTUP);
         reader.awaitLine("READY", ServerProcess.STARTUP);
         reader.send("go");
@@ -47,14 +57,18 @@ class ReactiveBulkLoadTest {
 
         assertThat(Long.parseLong(done.group(1))).as("writes acknowledged").isEqualTo(ENTRIES);
         assertThat(Long.parseLong(done.group(2))).as("writes refused").isZero();
-        System.out.printf("writer peak heap %d MB (limit %s); reader: %s%n",
+        System.out.printf(
+                "writer peak heap %d MB (limit %s); reader: %s%n",
                 Long.parseLong(done.group(3)) >> 20, WRITER_HEAP, reads.group());
         assertThat(Long.parseLong(reads.group(3))).as("wrong values read").isZero();
         assertThat(Long.parseLong(reads.group(4))).as("failed reads").isZero();
-        assertThat(Long.parseLong(reads.group(1))).as("reads made while writing").isPositive();
+        assertThat(Long.parseLong(reads.group(1)))
+                .as("reads made while writing")
+                .isPositive();
         assertThat(writer.findLine("PROBLEM")).isEmpty();
         assertThat(reader.findLine("PROBLEM")).isEmpty();
-        await("the server's published entry count").atMost(Duration.ofSeconds(30))
+        await("the server's published entry count")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> KvsStats.read(server.name()).storedEntries() == ENTRIES);
     }
 }

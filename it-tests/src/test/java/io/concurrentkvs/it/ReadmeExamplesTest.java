@@ -48,17 +48,17 @@ class ReadmeExamplesTest {
     static List<Object> syncExample(String storeName) {
         // README sync example: begin
         try (KvsClient<String, String> kvs = KvsClient.connect(storeName, Codecs.string(), Codecs.string())) {
-            kvs.set("user:42", "Ada");                           // insert or update: true once stored
-            boolean added = kvs.post("user:42", "Grace");        // insert only: false, the key exists
-            Optional<String> name = kvs.get("user:42");          // Optional[Ada]
-            boolean removed = kvs.del("user:42");                // true: the key was there
-            Optional<String> gone = kvs.get("user:42", 100);     // Optional.empty, with a 100 ms timeout
+            kvs.set("user:42", "Ada"); // insert or update: true once stored
+            boolean added = kvs.post("user:42", "Grace"); // insert only: false, the key exists
+            Optional<String> name = kvs.get("user:42"); // Optional[Ada]
+            boolean removed = kvs.del("user:42"); // true: the key was there
+            Optional<String> gone = kvs.get("user:42", 100); // Optional.empty, with a 100 ms timeout
 
             try {
                 kvs.set("session:7", "active", 50);
-            } catch (KvsTimeoutException e) {                    // no answer within 50 ms
+            } catch (KvsTimeoutException e) { // no answer within 50 ms
                 System.err.println("slow server: " + e.getMessage());
-            } catch (KvsException e) {                           // e.g. KvsUnavailableException: no server
+            } catch (KvsException e) { // e.g. KvsUnavailableException: no server
                 System.err.println("store unavailable: " + e.getMessage());
             }
             // README sync example: end
@@ -72,8 +72,8 @@ class ReadmeExamplesTest {
             AsyncKvsClient<String, Long> counters = conn.async(Codecs.string(), Codecs.int64());
 
             // Chain without blocking; callbacks run on the connection's poller thread, so keep them short.
-            CompletableFuture<Optional<Long>> visits = counters.set("visits", 1L)
-                    .thenCompose(stored -> counters.get("visits"));
+            CompletableFuture<Optional<Long>> visits =
+                    counters.set("visits", 1L).thenCompose(stored -> counters.get("visits"));
 
             // Many requests in flight at once, then wait for all of them.
             List<CompletableFuture<Boolean>> writes = new ArrayList<>();
@@ -98,15 +98,14 @@ class ReadmeExamplesTest {
 
     static Optional<Money> codecExample(String storeName) {
         // README codec example: begin
-        Codec<Money> moneyCodec = Codec.of(
-                m -> (m.cents() + " " + m.currency()).getBytes(StandardCharsets.UTF_8),
-                bytes -> {
+        Codec<Money> moneyCodec =
+                Codec.of(m -> (m.cents() + " " + m.currency()).getBytes(StandardCharsets.UTF_8), bytes -> {
                     String[] parts = new String(bytes, StandardCharsets.UTF_8).split(" ");
                     return new Money(Long.parseLong(parts[0]), parts[1]);
                 });
         try (KvsClient<String, Money> prices = KvsClient.connect(storeName, Codecs.string(), moneyCodec)) {
             prices.set("price:book", new Money(1999, "EUR"));
-            Optional<Money> price = prices.get("price:book");   // Optional[Money[cents=1999, currency=EUR]]
+            Optional<Money> price = prices.get("price:book"); // Optional[Money[cents=1999, currency=EUR]]
             // README codec example: end
             return price;
         }

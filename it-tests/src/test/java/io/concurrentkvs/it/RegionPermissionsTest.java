@@ -22,7 +22,8 @@ class RegionPermissionsTest {
     void regionFileIsOwnerOnlyByDefault() throws IOException {
         ServerProcess server = ServerProcess.start(processes, "mode");
         Path region = RegionPaths.defaultPath(server.name());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region)))
+                .isEqualTo("rw-------");
         assertThat(Files.getOwner(region).getName()).isEqualTo(System.getProperty("user.name"));
     }
 
@@ -30,13 +31,15 @@ class RegionPermissionsTest {
     void regionFileCanBeSharedWithTheOwnersGroup() throws IOException {
         ServerProcess server = ServerProcess.start(processes, "groupmode", Args.of("permissions", "rw-rw----"));
         Path region = RegionPaths.defaultPath(server.name());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region)))
+                .isEqualTo("rw-rw----");
 
         // A restart creates a new file: the configured mode holds for it too.
         server.child().send("stop");
         server.child().awaitLine("SERVING_STOPPED", ServerProcess.STARTUP);
         server.child().send("start");
         server.child().awaitLine("SERVING_AGAIN", ServerProcess.STARTUP);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(region)))
+                .isEqualTo("rw-rw----");
     }
 }

@@ -48,29 +48,41 @@ class RequestDecodingFuzzTest {
     private static final int MAX_VALUE = 32;
     private static final int SLOTS = 8;
     private static final int CLIENTS = 4;
-    private static final int[] HOSTILE = {Integer.MIN_VALUE, -65_536, -2, -1, MAX_KEY + 1, MAX_VALUE + 1, 1 << 20,
-        Integer.MAX_VALUE};
-    private static final byte[][] KEYS = {new byte[0], {1}, {2}, {1, 2, 3}, new byte[MAX_KEY], "sixteen-bytes-ok".getBytes()};
+    private static final int[] HOSTILE = {
+        Integer.MIN_VALUE, -65_536, -2, -1, MAX_KEY + 1, MAX_VALUE + 1, 1 << 20, Integer.MAX_VALUE
+    };
+    private static final byte[][] KEYS = {
+        new byte[0], {1}, {2}, {1, 2, 3}, new byte[MAX_KEY], "sixteen-bytes-ok".getBytes()
+    };
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 7, 42, 2026, 0x5EED})
     void randomRequestSlotsAreHandledExactlyAsTheProtocolSays(long seed) {
         String name = ProcessFixture.uniqueName("fuzz");
-        try (KvsServer server = KvsServer.builder(name).workers(1).ringSize(16).maxKeyBytes(MAX_KEY)
-                .maxValueBytes(MAX_VALUE).maxClients(CLIENTS).responseSlotsPerClient(SLOTS)
-                .clientTimeout(Duration.ofMinutes(10)).build()) {
+        try (KvsServer server = KvsServer.builder(name)
+                .workers(1)
+                .ringSize(16)
+                .maxKeyBytes(MAX_KEY)
+                .maxValueBytes(MAX_VALUE)
+                .maxClients(CLIENTS)
+                .responseSlotsPerClient(SLOTS)
+                .clientTimeout(Duration.ofMinutes(10))
+                .build()) {
             server.start();
             Fuzzer fuzzer = new Fuzzer(Region.attach(server.path()), new SplittableRandom(seed));
             for (int sent = 0; sent < REQUESTS; sent += fuzzer.round()) {
                 // rounds of up to SLOTS - 1 requests and a sentinel; answers are checked per round
             }
             Map<String, Long> expected = fuzzer.expectedCounters();
-            await("counters of seed " + seed).atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(counters(KvsStats.read(name))).isEqualTo(expected));
+            await("counters of seed " + seed)
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(counters(KvsStats.read(name))).isEqualTo(expected));
             assertThat(server.storageSize()).isEqualTo(fuzzer.store.size());
             assertThat(server.isRunning()).isTrue();
-            System.out.printf("fuzz seed %d: %d requests, %d answers checked, counters %s%n", seed, fuzzer.sent,
-                    fuzzer.answersChecked, expected);
+            System.out.printf(
+                    "fuzz seed %d: %d requests, %d answers checked, counters %s%n",
+                    seed, fuzzer.sent, fuzzer.answersChecked, expected);
             // A real client is served normally afterwards.
             try (KvsConnection conn = KvsConnection.connect(name)) {
                 AsyncKvsClient<String, String> client = conn.async(Codecs.string(), Codecs.string());
@@ -113,10 +125,12 @@ class RequestDecodingFuzzTest {
             this.ring = region.ring();
             this.responses = region.responseSlots();
             ClientTable table = region.clientTable();
-            this.me = table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
+            this.me =
+                    table.register(Processes.currentPid(), Processes.currentStartMillis(), System.currentTimeMillis());
             responses.reset(me.index());
             assertThat(table.activate(me)).isTrue();
-            for (String c : List.of("gets", "getHits", "sets", "posts", "postsRejected", "dels", "delHits", "malformed", "stale")) {
+            for (String c : List.of(
+                    "gets", "getHits", "sets", "posts", "postsRejected", "dels", "delHits", "malformed", "stale")) {
                 expected.put(c, 0L);
             }
         }
@@ -133,8 +147,16 @@ class RequestDecodingFuzzTest {
                 requests.add(randomRequest(i));
             }
             // The sentinel: well-formed, armed, in the last slot; once it is answered the round is done.
-            requests.add(new Request(Opcodes.GET, me.index(), SLOTS - 1, RequestIds.of(me.generation(), ++sequence),
-                    KEYS[1], 1, null, 0, true));
+            requests.add(new Request(
+                    Opcodes.GET,
+                    me.index(),
+                    SLOTS - 1,
+                    RequestIds.of(me.generation(), ++sequence),
+                    KEYS[1],
+                    1,
+                    null,
+                    0,
+                    true));
             for (Request r : requests) {
                 publish(r);
             }
@@ -170,7 +192,8 @@ class RequestDecodingFuzzTest {
             int keyLength = random.nextInt(10) < 8 ? key.length : hostileOr(random.nextInt(MAX_KEY + 1));
             byte[] value = randomBytes(MAX_VALUE);
             boolean carries = Opcodes.carriesValue(opcode);
-            int valueLength = random.nextInt(10) < 8 ? (carries ? value.length : 0) : hostileOr(random.nextInt(MAX_VALUE + 1));
+            int valueLength =
+                    random.nextInt(10) < 8 ? (carries ? value.length : 0) : hostileOr(random.nextInt(MAX_VALUE + 1));
             int client = random.nextInt(10) < 8 ? me.index() : hostileOr(random.nextInt(CLIENTS));
             int slot = random.nextInt(10) < 8 ? position : hostileOr(SLOTS + random.nextInt(4));
             long requestId = random.nextInt(10) < 8 ? RequestIds.of(me.generation(), ++sequence) : random.nextLong();
@@ -180,7 +203,9 @@ class RequestDecodingFuzzTest {
         }
 
         private int hostileOr(int ordinary) {
-            return random.nextBoolean() ? ordinary : random.nextInt(3) == 0 ? random.nextInt() : HOSTILE[random.nextInt(HOSTILE.length)];
+            return random.nextBoolean()
+                    ? ordinary
+                    : random.nextInt(3) == 0 ? random.nextInt() : HOSTILE[random.nextInt(HOSTILE.length)];
         }
 
         private byte[] randomBytes(int max) {
@@ -222,8 +247,11 @@ class RequestDecodingFuzzTest {
 
         /** The protocol's rules, applied to one request in ring order. */
         private void predict(Request r) {
-            boolean wellFormed = Opcodes.isValid(r.opcode) && r.keyLength >= 0 && r.keyLength <= MAX_KEY
-                    && r.valueLength >= 0 && r.valueLength <= MAX_VALUE
+            boolean wellFormed = Opcodes.isValid(r.opcode)
+                    && r.keyLength >= 0
+                    && r.keyLength <= MAX_KEY
+                    && r.valueLength >= 0
+                    && r.valueLength <= MAX_VALUE
                     && (r.valueLength == 0 || Opcodes.carriesValue(r.opcode));
             boolean answerable = r.client >= 0 && r.client < CLIENTS && r.slot >= 0 && r.slot < SLOTS;
             if (!answerable) {
@@ -242,7 +270,8 @@ class RequestDecodingFuzzTest {
                 int keyAt = RECORD_HEADER_LENGTH;
                 ByteBuffer key = ByteBuffer.wrap(Arrays.copyOfRange(r.payload, keyAt, keyAt + r.keyLength));
                 byte[] value = Opcodes.carriesValue(r.opcode)
-                        ? Arrays.copyOfRange(r.payload, keyAt + r.keyLength, keyAt + r.keyLength + r.valueLength) : null;
+                        ? Arrays.copyOfRange(r.payload, keyAt + r.keyLength, keyAt + r.keyLength + r.valueLength)
+                        : null;
                 switch (r.opcode) {
                     case Opcodes.GET -> {
                         count("gets");
@@ -283,19 +312,23 @@ class RequestDecodingFuzzTest {
         private void checkAnswer(Request r) {
             if (r.expectedStatus == 0) {
                 // Not deliverable (wrong generation): the server must not have touched the armed slot.
-                assertThat(responses.ticketOf(me.index(), r.slot)).as("ticket of %s", r)
+                assertThat(responses.ticketOf(me.index(), r.slot))
+                        .as("ticket of %s", r)
                         .isEqualTo(ResponseSlotDescriptor.ticket(r.requestId, ResponseSlotDescriptor.TICKET_ARMED));
                 answersChecked++;
                 return;
             }
-            assertThat(responses.ticketOf(me.index(), r.slot)).as("ticket of %s", r)
+            assertThat(responses.ticketOf(me.index(), r.slot))
+                    .as("ticket of %s", r)
                     .isEqualTo(ResponseSlotDescriptor.ticket(r.requestId, ResponseSlotDescriptor.TICKET_DONE));
             int[] status = new int[1];
             byte[][] value = new byte[1][];
             assertThat(responses.readAnswers(me.index(), r.slot, r.requestId, 1, (i, s, v) -> {
-                status[0] = s;
-                value[0] = v;
-            })).as("answers of %s readable", r).isTrue();
+                        status[0] = s;
+                        value[0] = v;
+                    }))
+                    .as("answers of %s readable", r)
+                    .isTrue();
             assertThat(status[0]).as("status of %s", r).isEqualTo(r.expectedStatus);
             if (r.expectedStatus == ResponseStatus.FOUND) {
                 assertThat(value[0]).as("value of %s", r).isEqualTo(r.expectedValue);
@@ -322,10 +355,19 @@ class RequestDecodingFuzzTest {
         byte[] payload;
         /** The status the server must answer with; 0 if it must not answer at all. */
         int expectedStatus;
+
         byte[] expectedValue;
 
-        Request(int opcode, int client, int slot, long requestId, byte[] key, int keyLength, byte[] value,
-                int valueLength, boolean armed) {
+        Request(
+                int opcode,
+                int client,
+                int slot,
+                long requestId,
+                byte[] key,
+                int keyLength,
+                byte[] value,
+                int valueLength,
+                boolean armed) {
             this.opcode = opcode;
             this.client = client;
             this.slot = slot;

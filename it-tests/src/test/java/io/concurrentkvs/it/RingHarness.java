@@ -51,8 +51,8 @@ final class RingHarness implements AutoCloseable {
         // Room for a message of up to 124 payload bytes per slot; no clients or responses are used.
         RegionGeometry geometry = new RegionGeometry(ringCapacity, 64, 64, 1, 1, (int) stallTimeout.toMillis(), 100);
         long now = System.currentTimeMillis();
-        ServerIdentity identity = new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(), now, now,
-                1, 1);
+        ServerIdentity identity =
+                new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(), now, now, 1, 1);
         this.region = Region.create(path, geometry, Region.defaultPermissions(), identity);
         region.markReady();
         this.ring = region.ring();
@@ -70,7 +70,8 @@ final class RingHarness implements AutoCloseable {
     /** Starts {@code count} consumer threads. */
     void startConsumers(int count) {
         for (int i = 0; i < count; i++) {
-            Consumer consumer = new Consumer(new RingConsumer(ring, stallTimeoutNanos, this::claimantAlive, System::nanoTime));
+            Consumer consumer =
+                    new Consumer(new RingConsumer(ring, stallTimeoutNanos, this::claimantAlive, System::nanoTime));
             Thread thread = new Thread(consumer, "ring-consumer-" + i);
             thread.setDaemon(true);
             consumers.add(consumer);
@@ -92,8 +93,8 @@ final class RingHarness implements AutoCloseable {
      * @param extraArgs further {@link RingProducerMain} arguments
      */
     ProcessFixture.Child startProducer(String label, int producer, long count, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of(Args.of("path", path), Args.of("producer", producer),
-                Args.of("count", count)));
+        List<String> args =
+                new ArrayList<>(List.of(Args.of("path", path), Args.of("producer", producer), Args.of("count", count)));
         args.addAll(List.of(extraArgs));
         ProcessFixture.Child child = processes.start(label, RingProducerMain.class, args.toArray(String[]::new));
         producers.put(producer, child);
@@ -103,7 +104,8 @@ final class RingHarness implements AutoCloseable {
 
     /** Waits until {@code producer}'s messages counted by the ledger reach {@code count}. */
     void awaitReceived(int producer, long count, Duration timeout) {
-        await("messages of producer " + producer + " to reach " + count).atMost(timeout)
+        await("messages of producer " + producer + " to reach " + count)
+                .atMost(timeout)
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
                     requireHealthy();

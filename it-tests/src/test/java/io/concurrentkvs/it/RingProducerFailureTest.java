@@ -38,7 +38,9 @@ class RingProducerFailureTest {
             runSurvivors(harness, 2, 100_000);
             assertThat(harness.skipped()).as("slots skipped").isGreaterThanOrEqualTo(1);
             MessageLedger ledger = harness.ledger();
-            assertThat(ledger.count(HUNG)).as("messages the killed producer published").isEqualTo(HANG_AT);
+            assertThat(ledger.count(HUNG))
+                    .as("messages the killed producer published")
+                    .isEqualTo(HANG_AT);
             assertThat(ledger.receivedAPrefix(HUNG)).isTrue();
             assertIntact(ledger);
         }
@@ -97,14 +99,19 @@ class RingProducerFailureTest {
                 long sent = sentBy(steady.get(p));
                 harness.awaitReceived(p, sent, PROGRESS);
                 assertThat(ledger.count(p)).as("messages of survivor %d", p).isEqualTo(sent);
-                assertThat(ledger.missing(p, sent, 10)).as("lost messages of survivor %d", p).isEmpty();
+                assertThat(ledger.missing(p, sent, 10))
+                        .as("lost messages of survivor %d", p)
+                        .isEmpty();
             }
             for (int k = 0; k < kills; k++) {
-                assertThat(ledger.receivedAPrefix(10 + k)).as("victim %d lost only its unpublished tail", k).isTrue();
+                assertThat(ledger.receivedAPrefix(10 + k))
+                        .as("victim %d lost only its unpublished tail", k)
+                        .isTrue();
             }
             assertIntact(ledger);
-            System.out.printf("kill -9 test: %d kills, %d messages received, %d stalled slots skipped%n", kills,
-                    ledger.total(), harness.skipped());
+            System.out.printf(
+                    "kill -9 test: %d kills, %d messages received, %d stalled slots skipped%n",
+                    kills, ledger.total(), harness.skipped());
         }
     }
 

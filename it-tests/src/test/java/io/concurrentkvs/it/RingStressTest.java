@@ -38,12 +38,15 @@ class RingStressTest {
             }
             MessageLedger ledger = harness.ledger();
             long total = PRODUCERS * MESSAGES_PER_PRODUCER;
-            System.out.printf("ring stress: %d messages in %d ms = %.0f messages/s, skipped slots %d%n", total,
-                    elapsedNanos / 1_000_000, total * 1e9 / elapsedNanos, harness.skipped());
+            System.out.printf(
+                    "ring stress: %d messages in %d ms = %.0f messages/s, skipped slots %d%n",
+                    total, elapsedNanos / 1_000_000, total * 1e9 / elapsedNanos, harness.skipped());
 
             assertThat(ledger.corrupted()).as("corrupt messages").isZero();
             assertThat(ledger.duplicates()).as("duplicated messages").isZero();
-            assertThat(ledger.outOfOrder()).as("messages out of per-producer order").isZero();
+            assertThat(ledger.outOfOrder())
+                    .as("messages out of per-producer order")
+                    .isZero();
             for (int p = 0; p < PRODUCERS; p++) {
                 assertThat(ledger.count(p)).as("messages of producer %d", p).isEqualTo(MESSAGES_PER_PRODUCER);
                 assertThat(ledger.missing(p, MESSAGES_PER_PRODUCER, 10)).isEmpty();

@@ -55,7 +55,9 @@ class ServerFailureTest {
     }
 
     private KvsConnection connect(String name) {
-        KvsConnection conn = KvsConnection.connect(name, ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build());
+        KvsConnection conn = KvsConnection.connect(
+                name,
+                ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build());
         toClose.add(conn);
         return conn;
     }
@@ -81,10 +83,12 @@ class ServerFailureTest {
         pending.add(reactive.set("r", "v").toFuture());
         server.child().kill9();
 
-        await("pending requests to fail").atMost(WELL_BEFORE_TIMEOUT).until(
-                () -> pending.stream().allMatch(CompletableFuture::isDone));
+        await("pending requests to fail")
+                .atMost(WELL_BEFORE_TIMEOUT)
+                .until(() -> pending.stream().allMatch(CompletableFuture::isDone));
         for (CompletableFuture<?> f : pending) {
-            assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
+            assertThatThrownBy(f::join)
+                    .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(KvsUnavailableException.class);
         }
 
@@ -92,8 +96,9 @@ class ServerFailureTest {
         CompletableFuture<Optional<String>> blockingCall = CompletableFuture.supplyAsync(() -> sync.get("k"));
         CompletableFuture<Boolean> asyncCall = async.set("k", "down");
         CompletableFuture<Optional<String>> reactiveCall = reactive.get("k").toFuture();
-        await("calls without a server to fail").atMost(WELL_BEFORE_TIMEOUT).until(
-                () -> blockingCall.isDone() && asyncCall.isDone() && reactiveCall.isDone());
+        await("calls without a server to fail")
+                .atMost(WELL_BEFORE_TIMEOUT)
+                .until(() -> blockingCall.isDone() && asyncCall.isDone() && reactiveCall.isDone());
         for (CompletableFuture<?> f : List.of(blockingCall, asyncCall, reactiveCall)) {
             assertThatThrownBy(f::join).hasCauseInstanceOf(KvsUnavailableException.class);
         }
@@ -102,15 +107,20 @@ class ServerFailureTest {
         // A new server on the same name adopts the store the killed one left: the same objects work again,
         // the acknowledged write is there, and the requests that were pending were never applied.
         ServerProcess replacement = ServerProcess.startOn(processes, server.name(), "replacement");
-        await("the same clients to work again").atMost(RECOVERY).ignoreExceptions()
+        await("the same clients to work again")
+                .atMost(RECOVERY)
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(sync.get("k")).contains("before"));
         assertThat(sync.set("k", "after")).isTrue();
         assertThat(reactive.get("k").block(REQUEST_TIMEOUT)).contains("after");
-        assertThat(async.post("p0", "new").join()).as("a write pending at the kill was not applied").isTrue();
+        assertThat(async.post("p0", "new").join())
+                .as("a write pending at the kill was not applied")
+                .isTrue();
         assertThat(reactive.set("r", "again").block(REQUEST_TIMEOUT)).isTrue();
         assertThat(sync.get("r")).contains("again");
         assertThat(conn.isConnected()).isTrue();
-        assertThat(KvsStats.read(server.name()).serverPid()).isEqualTo(replacement.child().pid());
+        assertThat(KvsStats.read(server.name()).serverPid())
+                .isEqualTo(replacement.child().pid());
     }
 
     @Test
@@ -146,7 +156,9 @@ class ServerFailureTest {
         assertThat(sync.set("k", "old")).isTrue();
         long oldEpoch = KvsStats.read(dead.name()).epoch();
         dead.child().kill9();
-        assertThat(Files.exists(RegionPaths.defaultPath(dead.name()))).as("region left behind").isTrue();
+        assertThat(Files.exists(RegionPaths.defaultPath(dead.name())))
+                .as("region left behind")
+                .isTrue();
         assertThat(KvsStats.read(dead.name()).serverAlive()).isFalse();
 
         ServerProcess successor = ServerProcess.startOn(processes, dead.name(), "successor");
@@ -157,7 +169,9 @@ class ServerFailureTest {
         assertThat(successor.child().findLine("REFUSED")).isEmpty();
 
         // Clients of the dead server come over by themselves; new clients attach normally.
-        await().atMost(RECOVERY).ignoreExceptions().untilAsserted(() -> assertThat(sync.set("k", "new")).isTrue());
+        await().atMost(RECOVERY)
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(sync.set("k", "new")).isTrue());
         KvsClient<String, String> fresh = KvsClient.of(connect(dead.name()), Codecs.string(), Codecs.string());
         assertThat(fresh.get("k")).contains("new");
         await().atMost(RECOVERY).until(() -> KvsStats.read(dead.name()).clientsConnected() == 2);

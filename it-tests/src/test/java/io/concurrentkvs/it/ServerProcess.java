@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 record ServerProcess(String name, ProcessFixture.Child child) {
     /** How long a JVM may take to start on a loaded 2-core machine. */
     static final Duration STARTUP = Duration.ofSeconds(60);
+
     private static final Pattern READY_ENTRIES = Pattern.compile("READY .* entries=(\\d+).*");
 
     /** Starts a server with {@link ServerMain}'s arguments ({@code --ringSize=64}, ...) and waits until it serves. */

@@ -35,6 +35,7 @@ class SoakTest {
     private static final int WINDOW = 16;
     /** Paced, so that journals stay a few megabytes; a soak is about time and kills, not throughput. */
     private static final int BATCHES_PER_SECOND = 100;
+
     private static final Duration STALL_TIMEOUT = Duration.ofMillis(300);
     /** A frozen client stays frozen for this many stall timeouts, at least. */
     private static final int FREEZE_STALL_TIMEOUTS = 3;
@@ -119,32 +120,51 @@ class SoakTest {
                     if (!replay.model().allows(key, state)) {
                         lost++;
                         if (lostKeys.size() < 20) {
-                            lostKeys.add(key + " holds " + state + ", journal allows " + replay.model().candidates(key));
+                            lostKeys.add(key + " holds " + state + ", journal allows "
+                                    + replay.model().candidates(key));
                         }
                     }
                 }
             }
         }
         KvsStats stats = KvsStats.read(server.name());
-        System.out.printf("SOAK RESULT: seconds=%d clientProcesses=%d kills=%d serverKills=%d freezes=%d ops=%d "
+        System.out.printf(
+                "SOAK RESULT: seconds=%d clientProcesses=%d kills=%d serverKills=%d freezes=%d ops=%d "
                         + "checkedKeys=%d uncertainKeys=%d lost=%d journalMismatches=%d survivorProblems=%d "
                         + "survivorFailures=%d lastServer: clientsReclaimed=%d skippedSlots=%d seed=%d%n",
-                seconds, all.size(), kills, serverKills, freezes, ops, checkedKeys, uncertainKeys, lost,
-                journalMismatches, survivorProblems, survivorFailures, stats.clientsReclaimed(), stats.skippedSlots(),
+                seconds,
+                all.size(),
+                kills,
+                serverKills,
+                freezes,
+                ops,
+                checkedKeys,
+                uncertainKeys,
+                lost,
+                journalMismatches,
+                survivorProblems,
+                survivorFailures,
+                stats.clientsReclaimed(),
+                stats.skippedSlots(),
                 seed);
         lostKeys.forEach(l -> System.out.println("LOST " + l));
 
         assertThat(kills + serverKills + freezes).as("events").isGreaterThanOrEqualTo(3);
         assertThat(lost).as("acknowledged writes lost").isZero();
-        assertThat(journalMismatches).as("answers the killed clients' models did not allow").isZero();
-        assertThat(survivorProblems).as("mismatches and failures of the clients still running").isZero();
+        assertThat(journalMismatches)
+                .as("answers the killed clients' models did not allow")
+                .isZero();
+        assertThat(survivorProblems)
+                .as("mismatches and failures of the clients still running")
+                .isZero();
         assertThat(checkedKeys).isEqualTo((long) all.size() * KEYS);
         assertThat(server.child().isAlive()).isTrue();
     }
 
     private static String[] serverArgs() {
-        return new String[] {Args.of("workers", 2), Args.of("maxClients", 32),
-            Args.of("stallTimeoutMs", STALL_TIMEOUT.toMillis())};
+        return new String[] {
+            Args.of("workers", 2), Args.of("maxClients", 32), Args.of("stallTimeoutMs", STALL_TIMEOUT.toMillis())
+        };
     }
 
     /**
@@ -159,8 +179,10 @@ class SoakTest {
         long frozenAt = System.nanoTime();
         victim.child().pause();
         try {
-            await("others to progress while " + victim.child() + " is frozen").atMost(LoadClient.PROGRESS_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+            await("others to progress while " + victim.child() + " is frozen")
+                    .atMost(LoadClient.PROGRESS_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
                         if (System.nanoTime() - frozenAt < FREEZE_STALL_TIMEOUTS * STALL_TIMEOUT.toNanos()) {
                             return false;
                         }
@@ -177,6 +199,7 @@ class SoakTest {
     }
 
     private LoadClient startClient(ServerProcess server, int id, SplittableRandom random) {
-        return LoadClient.start(processes, server.name(), id, KEYS, WINDOW, random.nextLong(), true, BATCHES_PER_SECOND);
+        return LoadClient.start(
+                processes, server.name(), id, KEYS, WINDOW, random.nextLong(), true, BATCHES_PER_SECOND);
     }
 }

@@ -30,6 +30,7 @@ class StoreCapacityTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond the request timeout: only a request that neither completes nor fails waits this long. */
     private static final Duration HANG_LIMIT = Duration.ofSeconds(90);
+
     private static final int MAX_ENTRIES = 100;
     /** A value whose record (key, value and 24 bytes) takes a block of about 4 KiB. */
     private static final String LARGE = "x".repeat(4_000);
@@ -40,15 +41,20 @@ class StoreCapacityTest {
     @Test
     void theEntryAfterMaxEntriesIsRefusedInEveryViewAndTheServerKeepsServing() {
         // One stripe: the store-wide limit decides, not one segment's share of the index.
-        ServerProcess server = ServerProcess.start(processes, "cap-entries", Args.of("stripes", 1),
-                Args.of("maxEntries", MAX_ENTRIES), Args.of("maxDataBytes", 1L << 20));
+        ServerProcess server = ServerProcess.start(
+                processes,
+                "cap-entries",
+                Args.of("stripes", 1),
+                Args.of("maxEntries", MAX_ENTRIES),
+                Args.of("maxDataBytes", 1L << 20));
         try (KvsConnection conn = connect(server)) {
             Views views = new Views(conn);
             for (int i = 0; i < MAX_ENTRIES; i++) {
                 assertThat(views.sync.set("k" + i, "v" + i)).as("insert %d", i).isTrue();
             }
             assertRefusedInEveryView(views, "v", "maxEntries");
-            assertThatThrownBy(() -> views.sync.post("new", "v")).as("a POST that would insert")
+            assertThatThrownBy(() -> views.sync.post("new", "v"))
+                    .as("a POST that would insert")
                     .isInstanceOf(KvsCapacityException.class);
             // Still serving: reads, updates of present keys, a POST that finds its key, deletes.
             assertThat(views.sync.get("k7")).contains("v7");
@@ -57,13 +63,15 @@ class StoreCapacityTest {
             assertThat(views.sync.post("k8", "ignored")).isFalse();
             assertThat(views.sync.del("k9")).isTrue();
             // The delete made room for exactly one new entry.
-            assertThat(views.reactive.set("after-delete", "v").block(REQUEST_TIMEOUT)).isTrue();
+            assertThat(views.reactive.set("after-delete", "v").block(REQUEST_TIMEOUT))
+                    .isTrue();
             assertThat(views.sync.get("after-delete")).contains("v");
             assertRefusedInEveryView(views, "v", "maxEntries");
             await().atMost(HANG_LIMIT).until(() -> KvsStats.read(server.name()).storedEntries() == MAX_ENTRIES);
         }
         assertThat(PublishedCounters.read(server.name(), Counters.CAPACITY_REJECTIONS))
-                .as("refusals counted").isGreaterThanOrEqualTo(7);
+                .as("refusals counted")
+                .isGreaterThanOrEqualTo(7);
         assertThat(server.child().isAlive()).isTrue();
     }
 
@@ -72,8 +80,12 @@ class StoreCapacityTest {
         // Two data pages of 32 KiB (the page size for the default 4 KiB value limit), seven blocks each for
         // these values. One stripe: with more, a segment that still has a partly used page could take a value
         // that another segment, finding no free page, refused.
-        ServerProcess server = ServerProcess.start(processes, "cap-data", Args.of("stripes", 1),
-                Args.of("maxEntries", 1_000), Args.of("maxDataBytes", 64L << 10));
+        ServerProcess server = ServerProcess.start(
+                processes,
+                "cap-data",
+                Args.of("stripes", 1),
+                Args.of("maxEntries", 1_000),
+                Args.of("maxDataBytes", 64L << 10));
         try (KvsConnection conn = connect(server)) {
             Views views = new Views(conn);
             int stored = 0;
@@ -88,7 +100,9 @@ class StoreCapacityTest {
                 stored++;
                 assertThat(stored).as("large values stored in 64 KiB").isLessThan(64);
             }
-            assertThat(stored).as("large values that fit before the data area was full").isPositive();
+            assertThat(stored)
+                    .as("large values that fit before the data area was full")
+                    .isPositive();
             assertRefusedInEveryView(views, LARGE, "maxDataBytes");
 
             // Still serving: reads, deletes, and a large insert once a delete freed a block.
@@ -101,7 +115,9 @@ class StoreCapacityTest {
             assertThatThrownBy(() -> views.sync.set("big1", LARGE + "y")).isInstanceOf(KvsCapacityException.class);
             assertThat(views.sync.get("big1")).contains(LARGE);
             assertThat(views.sync.del("big1")).isTrue();
-            assertThat(views.sync.set("big2", LARGE + "y")).as("an update once a block is free").isTrue();
+            assertThat(views.sync.set("big2", LARGE + "y"))
+                    .as("an update once a block is free")
+                    .isTrue();
             assertThat(views.sync.get("big2")).contains(LARGE + "y");
             int present = stored - 1; // big0 and big1 gone, fits-again added
             await().atMost(HANG_LIMIT).until(() -> KvsStats.read(server.name()).storedEntries() == present);
@@ -112,21 +128,29 @@ class StoreCapacityTest {
     /** A new key is refused by all three views, with the limit named. */
     private static void assertRefusedInEveryView(Views views, String value, String limit) {
         // The future completes exceptionally with the refusal itself.
-        assertThatThrownBy(() -> views.async.set("refused-async", value).get(HANG_LIMIT.toSeconds(),
-                TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(KvsCapacityException.class).hasMessageContaining(limit);
-        StepVerifier.create(views.reactive.set("refused-reactive", value))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(KvsCapacityException.class)
-                        .hasMessageContaining(limit))
-                .verify(HANG_LIMIT);
-        assertThatThrownBy(() -> views.sync.set("refused-blocking", value)).isInstanceOf(KvsCapacityException.class)
+        assertThatThrownBy(() -> views.async.set("refused-async", value).get(HANG_LIMIT.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(KvsCapacityException.class)
                 .hasMessageContaining(limit);
-        assertThat(views.sync.get("refused-blocking")).as("a refused write was not applied").isEmpty();
-        assertThat(views.async.get("refused-async").join()).as("a refused write was not applied").isEmpty();
+        StepVerifier.create(views.reactive.set("refused-reactive", value))
+                .expectErrorSatisfies(e ->
+                        assertThat(e).isInstanceOf(KvsCapacityException.class).hasMessageContaining(limit))
+                .verify(HANG_LIMIT);
+        assertThatThrownBy(() -> views.sync.set("refused-blocking", value))
+                .isInstanceOf(KvsCapacityException.class)
+                .hasMessageContaining(limit);
+        assertThat(views.sync.get("refused-blocking"))
+                .as("a refused write was not applied")
+                .isEmpty();
+        assertThat(views.async.get("refused-async").join())
+                .as("a refused write was not applied")
+                .isEmpty();
     }
 
     private static KvsConnection connect(ServerProcess server) {
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build();
+        ConnectionOptions options =
+                ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build();
         return KvsConnection.connect(server.name(), options);
     }
 

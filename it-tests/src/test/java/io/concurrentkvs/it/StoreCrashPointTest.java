@@ -38,10 +38,12 @@ class StoreCrashPointTest {
     private static final int CRASHES = 2;
     /** Far more operations than any halt needs: a server that never halts fails the test. */
     private static final long MAX_OPS_PER_CRASH = 200_000;
+
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** Small, with room for a partly used page per segment and size class: the values span most classes. */
-    private static final String[] SERVER_ARGS = {Args.of("workers", 2), Args.of("maxEntries", 4096),
-        Args.of("maxDataBytes", 16L << 20)};
+    private static final String[] SERVER_ARGS = {
+        Args.of("workers", 2), Args.of("maxEntries", 4096), Args.of("maxDataBytes", 16L << 20)
+    };
 
     @org.junit.jupiter.api.extension.RegisterExtension
     final ProcessFixture processes = new ProcessFixture();
@@ -54,19 +56,23 @@ class StoreCrashPointTest {
     void aServerHaltedInsideAWriteLeavesOnlyWrittenValues(WriteHook.Point point) {
         long seed = Long.getLong("kvs.crash.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
-        String name = ProcessFixture.uniqueName("crash-" + point.name().toLowerCase().replace('_', '-'));
+        String name =
+                ProcessFixture.uniqueName("crash-" + point.name().toLowerCase().replace('_', '-'));
         long n = 20 + random.nextInt(280);
         System.out.println("crash at " + point + ", seed " + seed + ", first halt at " + n);
         // Labels name the point: the runs of this method share one log directory.
         ServerProcess server = ServerProcess.startOn(processes, name, point + "-server-0", halting(point, n));
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(PATIENCE).build();
+        ConnectionOptions options =
+                ConnectionOptions.builder().defaultTimeout(PATIENCE).build();
         try (KvsConnection conn = KvsConnection.connect(name, options)) {
             Driver driver = new Driver(conn.async(Codecs.string(), Codecs.string()), random);
             for (int crash = 1; crash <= CRASHES; crash++) {
                 driver.runUntilTheServerDies(server);
-                assertThat(server.child().findLine("HALTING point=" + point + " ")).as("the halt at %s", point)
+                assertThat(server.child().findLine("HALTING point=" + point + " "))
+                        .as("the halt at %s", point)
                         .isPresent();
-                assertThat(server.child().awaitExit(PATIENCE)).as("exit code of the halted server")
+                assertThat(server.child().awaitExit(PATIENCE))
+                        .as("exit code of the halted server")
                         .isEqualTo(ServerMain.EXIT_HALTED);
                 String[] next = crash < CRASHES ? halting(point, n = 20 + random.nextInt(280)) : SERVER_ARGS;
                 server = ServerProcess.startOn(processes, name, point + "-server-" + crash, next);
@@ -74,14 +80,17 @@ class StoreCrashPointTest {
                 driver.verify(server.readyEntries(), point + ", crash " + crash);
                 if (point == WriteHook.Point.OLD_FREED || point == WriteHook.Point.UNLINKED) {
                     // Halted with the segment's sequence odd: the successor says it repaired that write.
-                    assertThat(server.child().errorLines()).as("adoption report of the successor")
+                    assertThat(server.child().errorLines())
+                            .as("adoption report of the successor")
                             .anyMatch(l -> l.matches(".*repaired [1-9]\\d* open writes.*"));
                 }
                 assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES))
-                        .as("entries dropped as corrupt after crash %d at %s", crash, point).isZero();
+                        .as("entries dropped as corrupt after crash %d at %s", crash, point)
+                        .isZero();
             }
-            System.out.printf("crash at %s: %d crashes, %d ops, %d failed in flight, %d keys verified%n", point,
-                    CRASHES, driver.ops, driver.failed, driver.verified);
+            System.out.printf(
+                    "crash at %s: %d crashes, %d ops, %d failed in flight, %d keys verified%n",
+                    point, CRASHES, driver.ops, driver.failed, driver.verified);
         }
     }
 
@@ -138,10 +147,11 @@ class StoreCrashPointTest {
                 try {
                     Object answer = r.future.join();
                     assertThat(model.acknowledged(r.op, r.key, r.value, answer))
-                            .as("%s %s answered %s; the model allows %s", r.op, r.key, answer,
-                                    model.candidates(r.key)).isTrue();
+                            .as("%s %s answered %s; the model allows %s", r.op, r.key, answer, model.candidates(r.key))
+                            .isTrue();
                 } catch (CompletionException e) {
-                    assertThat(e.getCause()).as("failure of %s %s", r.op, r.key)
+                    assertThat(e.getCause())
+                            .as("failure of %s %s", r.op, r.key)
                             .isInstanceOf(KvsUnavailableException.class);
                     model.failed(r.op, r.key, r.value);
                     failed++;

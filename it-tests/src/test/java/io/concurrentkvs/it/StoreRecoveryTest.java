@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.concurrentkvs.blocking.KvsClient;
 import io.concurrentkvs.core.Codecs;
 import io.concurrentkvs.core.ConnectionOptions;
-import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsRegionInUseException;
 import io.concurrentkvs.core.KvsServer;
 import io.concurrentkvs.core.KvsStats;
@@ -45,8 +44,9 @@ class StoreRecoveryTest {
     private static final int KILL_ROUNDS = 10;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** A small store, so that each server start reserves megabytes, not the default 280 MB. */
-    private static final String[] SERVER_ARGS = {Args.of("workers", 2), Args.of("maxEntries", 4096),
-        Args.of("maxDataBytes", 4L << 20)};
+    private static final String[] SERVER_ARGS = {
+        Args.of("workers", 2), Args.of("maxEntries", 4096), Args.of("maxDataBytes", 4L << 20)
+    };
 
     @RegisterExtension
     final ProcessFixture processes = new ProcessFixture();
@@ -62,8 +62,17 @@ class StoreRecoveryTest {
 
         List<LoadClient> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            clients.add(LoadClient.start(processes, name, c, KEYS, WINDOW, random.nextLong(), true, 0,
-                    Args.of("reads", 10), Args.of("pauseOnUnavailable", true)));
+            clients.add(LoadClient.start(
+                    processes,
+                    name,
+                    c,
+                    KEYS,
+                    WINDOW,
+                    random.nextLong(),
+                    true,
+                    0,
+                    Args.of("reads", 10),
+                    Args.of("pauseOnUnavailable", true)));
         }
         long verified = 0;
         long[] ackedAtPause = new long[CLIENTS];
@@ -87,7 +96,8 @@ class StoreRecoveryTest {
             verified += verifyAdopted(name, server, clients, (graceful ? "graceful stop " : "kill ") + round);
             if (graceful) {
                 // An orderly stop leaves no write half done: the successor had nothing to repair.
-                assertThat(server.child().errorLines()).as("adoption warnings after a graceful stop")
+                assertThat(server.child().errorLines())
+                        .as("adoption warnings after a graceful stop")
                         .noneMatch(l -> l.contains("repaired"));
             }
             for (LoadClient c : clients) {
@@ -97,9 +107,13 @@ class StoreRecoveryTest {
         for (LoadClient c : clients) {
             // The clients' own checks: every answer matched their model, across all eleven restarts.
             LoadClient.Counts result = c.stop();
-            assertThat(result.mismatches()).as("answers %s's model did not allow", c.child()).isZero();
+            assertThat(result.mismatches())
+                    .as("answers %s's model did not allow", c.child())
+                    .isZero();
             assertThat(result.timeouts()).as("timeouts of %s", c.child()).isZero();
-            assertThat(result.otherErrors()).as("unexpected failures of %s", c.child()).isZero();
+            assertThat(result.otherErrors())
+                    .as("unexpected failures of %s", c.child())
+                    .isZero();
         }
         System.out.printf("store recovery: %d restarts, %d key states verified%n", KILL_ROUNDS + 1, verified);
     }
@@ -114,12 +128,15 @@ class StoreRecoveryTest {
         long present = 0;
         long uncertain = 0;
         List<String> lost = new ArrayList<>();
-        ConnectionOptions options = ConnectionOptions.builder().defaultTimeout(Duration.ofSeconds(30)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         try (KvsClient<String, String> reader = KvsClient.connect(name, options, Codecs.string(), Codecs.string())) {
             for (LoadClient c : clients) {
                 Journal.Replay replay = Journal.replay(c.journal());
-                assertThat(replay.mismatches()).as("answers %s saw that its journal does not allow (%s)", c.child(),
-                        when).isZero();
+                assertThat(replay.mismatches())
+                        .as("answers %s saw that its journal does not allow (%s)", c.child(), when)
+                        .isZero();
                 for (int k = 0; k < c.keys(); k++) {
                     String key = "c" + c.id() + ":k" + k;
                     String state = reader.get(key).orElse(CandidateModel.ABSENT);
@@ -136,15 +153,20 @@ class StoreRecoveryTest {
                 }
             }
         }
-        System.out.printf("after %s: %d entries adopted, %d keys present, %d uncertain (in flight at the end)%n",
+        System.out.printf(
+                "after %s: %d entries adopted, %d keys present, %d uncertain (in flight at the end)%n",
                 when, adopted, present, uncertain);
-        assertThat(lost).as("acknowledged writes lost or changed after %s", when).isEmpty();
+        assertThat(lost)
+                .as("acknowledged writes lost or changed after %s", when)
+                .isEmpty();
         assertThat(adopted).as("entries the successor adopted after %s", when).isEqualTo(present);
         long found = present;
-        await("the published entry count after " + when).atMost(PATIENCE)
+        await("the published entry count after " + when)
+                .atMost(PATIENCE)
                 .until(() -> KvsStats.read(name).storedEntries() == found);
         // A crash between a write's steps never damages an intact entry: adoption dropped nothing.
-        assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES)).as("corrupt entries after %s", when)
+        assertThat(PublishedCounters.read(name, Counters.CORRUPT_ENTRIES))
+                .as("corrupt entries after %s", when)
                 .isZero();
         return (long) clients.size() * KEYS;
     }
@@ -160,8 +182,10 @@ class StoreRecoveryTest {
                 assertThat(kvs.set("k" + i, "v" + i)).isTrue();
             }
         }
-        assertThatThrownBy(() -> KvsServer.destroy(name)).isInstanceOfSatisfying(KvsRegionInUseException.class,
-                e -> assertThat(e.pid()).isEqualTo(first.child().pid()));
+        assertThatThrownBy(() -> KvsServer.destroy(name))
+                .isInstanceOfSatisfying(
+                        KvsRegionInUseException.class,
+                        e -> assertThat(e.pid()).isEqualTo(first.child().pid()));
         assertThat(region).as("region after a refused destroy").exists();
         assertThat(store).as("store file after a refused destroy").exists();
 

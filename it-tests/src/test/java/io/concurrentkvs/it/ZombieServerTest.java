@@ -35,7 +35,8 @@ class ZombieServerTest {
     @Test
     void aServerWhoseRegionIsTruncatedStopsAndAReplacementServesItsStore() throws Exception {
         ServerProcess server = ServerProcess.start(processes, "zombie");
-        try (KvsConnection conn = KvsConnection.connect(server.name(),
+        try (KvsConnection conn = KvsConnection.connect(
+                server.name(),
                 ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build())) {
             KvsClient<String, String> sync = KvsClient.of(conn, Codecs.string(), Codecs.string());
             for (int i = 0; i < 100; i++) {
@@ -49,12 +50,17 @@ class ZombieServerTest {
             }
 
             // A replacement is refused while the old server looks alive; once that stops, it takes over.
-            ServerProcess replacement = await("a replacement server to take the name").atMost(RECOVERY)
+            ServerProcess replacement = await("a replacement server to take the name")
+                    .atMost(RECOVERY)
                     .until(() -> tryReplace(server.name()), r -> r != null);
-            assertThat(KvsStats.read(server.name()).serverPid()).isEqualTo(replacement.child().pid());
-            assertThat(server.child().process().isAlive()).as("the old server's JVM lives on, stopped").isTrue();
+            assertThat(KvsStats.read(server.name()).serverPid())
+                    .isEqualTo(replacement.child().pid());
+            assertThat(server.child().process().isAlive())
+                    .as("the old server's JVM lives on, stopped")
+                    .isTrue();
         }
-        try (KvsConnection conn = KvsConnection.connect(server.name(),
+        try (KvsConnection conn = KvsConnection.connect(
+                server.name(),
                 ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build())) {
             KvsClient<String, String> sync = KvsClient.of(conn, Codecs.string(), Codecs.string());
             for (int i = 0; i < 100; i++) {
@@ -66,16 +72,20 @@ class ZombieServerTest {
     @Test
     void clientsOfAServerWhoseRegionIsTruncatedFailFast() throws Exception {
         ServerProcess server = ServerProcess.start(processes, "zombiecl");
-        try (KvsConnection conn = KvsConnection.connect(server.name(),
+        try (KvsConnection conn = KvsConnection.connect(
+                server.name(),
                 ConnectionOptions.builder().defaultTimeout(REQUEST_TIMEOUT).build())) {
             KvsClient<String, String> sync = KvsClient.of(conn, Codecs.string(), Codecs.string());
             assertThat(sync.set("k", "v")).isTrue();
-            try (FileChannel file = FileChannel.open(RegionPaths.defaultPath(server.name()), StandardOpenOption.WRITE)) {
+            try (FileChannel file =
+                    FileChannel.open(RegionPaths.defaultPath(server.name()), StandardOpenOption.WRITE)) {
                 file.truncate(4096);
             }
             // The client's own mapping lost the same pages: it must fail with a typed error, never hang or
             // die of the fault, and never wait out its 30 s timeout (the await bound is a third of it).
-            await("calls to fail fast").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+            await("calls to fail fast")
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
                     .untilAsserted(() -> assertThatThrownBy(() -> sync.get("k", REQUEST_TIMEOUT.toMillis()))
                             .isInstanceOf(KvsUnavailableException.class));
         }
@@ -83,13 +93,14 @@ class ZombieServerTest {
 
     /** Starts a replacement server, or returns null if it was refused (the old one still holds the name). */
     private ServerProcess tryReplace(String name) {
-        ProcessFixture.Child child = processes.start("replacement-" + ++attempts, ServerMain.class,
-                Args.of("name", name));
+        ProcessFixture.Child child =
+                processes.start("replacement-" + ++attempts, ServerMain.class, Args.of("name", name));
         try {
             child.awaitLine("READY", ServerProcess.STARTUP);
             return new ServerProcess(name, child);
         } catch (IllegalStateException exitedWithoutServing) {
-            assertThat(child.awaitExit(ServerProcess.STARTUP)).as("a refused replacement")
+            assertThat(child.awaitExit(ServerProcess.STARTUP))
+                    .as("a refused replacement")
                     .isEqualTo(ServerMain.EXIT_REFUSED);
             return null;
         }

@@ -38,7 +38,10 @@ public final class SealTest {
     @JCStressTest
     @Description("A skipped producer writing on cannot make a batch that passes for the next lap's")
     @Outcome(id = "34", expect = ACCEPTABLE, desc = "the copy is lap 1's whole batch")
-    @Outcome(id = "0", expect = ACCEPTABLE, desc = "the copy was torn by the frozen producer and rejected (dropped, counted)")
+    @Outcome(
+            id = "0",
+            expect = ACCEPTABLE,
+            desc = "the copy was torn by the frozen producer and rejected (dropped, counted)")
     @Outcome(id = "17", expect = FORBIDDEN, desc = "the frozen producer's batch accepted as index 2's")
     @Outcome(expect = FORBIDDEN, desc = "a hybrid of the two batches accepted")
     @State

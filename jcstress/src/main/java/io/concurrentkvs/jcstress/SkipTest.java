@@ -42,11 +42,22 @@ public final class SkipTest {
     @JCStressTest
     @Description("A late publish and a skip of the same slot: exactly one wins, and the ring stays consistent")
     @Outcome(id = "1, 1, 0, 1", expect = ACCEPTABLE, desc = "published first; the racing poll took it")
-    @Outcome(id = "1, 2, 0, 1", expect = ACCEPTABLE, desc = "published while the worker was about to skip; its skip CAS lost, the next poll took it")
-    @Outcome(id = "0, 0, 1, 1", expect = ACCEPTABLE, desc = "skipped first; the late publish was refused (the producer re-sends)")
-    @Outcome(id = "1, .*, 1, .*", expect = FORBIDDEN, desc = "both: the publish succeeded and the slot was skipped (a lost or doubled request)")
+    @Outcome(
+            id = "1, 2, 0, 1",
+            expect = ACCEPTABLE,
+            desc = "published while the worker was about to skip; its skip CAS lost, the next poll took it")
+    @Outcome(
+            id = "0, 0, 1, 1",
+            expect = ACCEPTABLE,
+            desc = "skipped first; the late publish was refused (the producer re-sends)")
+    @Outcome(
+            id = "1, .*, 1, .*",
+            expect = FORBIDDEN,
+            desc = "both: the publish succeeded and the slot was skipped (a lost or doubled request)")
     @Outcome(id = "0, 0, 0, .*", expect = FORBIDDEN, desc = "neither: refused but not skipped")
-    @Outcome(expect = FORBIDDEN, desc = "anything else: a refused publish taken, a wrong batch, or a ring left inconsistent")
+    @Outcome(
+            expect = FORBIDDEN,
+            desc = "anything else: a refused publish taken, a wrong batch, or a ring left inconsistent")
     @State
     public static class LatePublish {
         private final RequestRing ring = Rings.newRing(CAPACITY);
@@ -90,8 +101,10 @@ public final class SkipTest {
         }
 
         private boolean consistentAndNextLapWorks() {
-            if (Rings.consumerIndex(ring) != 1 || Rings.producerIndex(ring) != 1
-                    || Rings.sequence(ring, 0) != CAPACITY || worker.poll() != RingConsumer.EMPTY) {
+            if (Rings.consumerIndex(ring) != 1
+                    || Rings.producerIndex(ring) != 1
+                    || Rings.sequence(ring, 0) != CAPACITY
+                    || worker.poll() != RingConsumer.EMPTY) {
                 return false;
             }
             for (long index = 1; index <= CAPACITY; index++) {
@@ -131,8 +144,14 @@ public final class SkipTest {
     @JCStressTest
     @Description("A skip never lets a producer on a full ring claim more than the ring holds")
     @Outcome(id = "1, 0, 12, 0", expect = ACCEPTABLE, desc = "the producer found the ring full, retried after the skip")
-    @Outcome(id = "1, 1, 12, 0", expect = ACCEPTABLE, desc = "the producer claimed the next lap after the consumer index moved")
-    @Outcome(id = "1, 3, .*", expect = FORBIDDEN, desc = "claimed the next lap while the consumer index was still on the skipped slot")
+    @Outcome(
+            id = "1, 1, 12, 0",
+            expect = ACCEPTABLE,
+            desc = "the producer claimed the next lap after the consumer index moved")
+    @Outcome(
+            id = "1, 3, .*",
+            expect = FORBIDDEN,
+            desc = "claimed the next lap while the consumer index was still on the skipped slot")
     @Outcome(expect = FORBIDDEN, desc = "anything else: a lost or doubled batch, a repair, a refused publish")
     @State
     public static class FullRingClaim {

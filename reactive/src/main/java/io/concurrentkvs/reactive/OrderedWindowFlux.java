@@ -61,7 +61,9 @@ final class OrderedWindowFlux<T, R> extends Flux<R> {
     private final int window;
     private final Function<? super T, ? extends CompletableFuture<? extends R>> call;
 
-    private OrderedWindowFlux(Publisher<? extends T> source, int window,
+    private OrderedWindowFlux(
+            Publisher<? extends T> source,
+            int window,
             Function<? super T, ? extends CompletableFuture<? extends R>> call) {
         this.source = source;
         this.window = window;
@@ -75,7 +77,9 @@ final class OrderedWindowFlux<T, R> extends Flux<R> {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code window < 1}
      */
-    static <T, R> Flux<R> create(Publisher<? extends T> source, int window,
+    static <T, R> Flux<R> create(
+            Publisher<? extends T> source,
+            int window,
             Function<? super T, ? extends CompletableFuture<? extends R>> call) {
         Objects.requireNonNull(source, "source publisher");
         Objects.requireNonNull(call, "call");
@@ -130,14 +134,18 @@ final class OrderedWindowFlux<T, R> extends Flux<R> {
         @SuppressWarnings("rawtypes")
         private static final AtomicLongFieldUpdater<WindowSubscriber> REQUESTED =
                 AtomicLongFieldUpdater.newUpdater(WindowSubscriber.class, "requested");
+
         @SuppressWarnings("rawtypes")
         private static final AtomicIntegerFieldUpdater<WindowSubscriber> WIP =
                 AtomicIntegerFieldUpdater.newUpdater(WindowSubscriber.class, "wip");
+
         @SuppressWarnings("rawtypes")
         private static final AtomicReferenceFieldUpdater<WindowSubscriber, Throwable> ERROR =
                 AtomicReferenceFieldUpdater.newUpdater(WindowSubscriber.class, Throwable.class, "error");
 
-        WindowSubscriber(CoreSubscriber<? super R> actual, int window,
+        WindowSubscriber(
+                CoreSubscriber<? super R> actual,
+                int window,
                 Function<? super T, ? extends CompletableFuture<? extends R>> call) {
             this.actual = actual;
             this.call = call;
@@ -272,11 +280,11 @@ final class OrderedWindowFlux<T, R> extends Flux<R> {
             int missed = 1;
             CoreSubscriber<? super R> a = actual;
             int window = ring.length();
-            for (;;) {
+            for (; ; ) {
                 long demand = requested;
                 long e = emitted;
                 int h = head;
-                for (;;) {
+                for (; ; ) {
                     if (cancelled) {
                         cleanUp();
                         return;

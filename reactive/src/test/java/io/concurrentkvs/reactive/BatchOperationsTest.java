@@ -55,7 +55,8 @@ class BatchOperationsTest {
         Collections.shuffle(shuffled, new Random(42));
         List<Optional<String>> expected =
                 shuffled.stream().map(k -> Optional.of("value-of-" + k)).collect(Collectors.toList());
-        List<Optional<String>> actual = rx.getAll(Flux.fromIterable(shuffled)).collectList().block(LONG);
+        List<Optional<String>> actual =
+                rx.getAll(Flux.fromIterable(shuffled)).collectList().block(LONG);
         assertThat(actual).containsExactlyElementsOf(expected);
     }
 
@@ -65,7 +66,9 @@ class BatchOperationsTest {
                 .collectList()
                 .block(LONG);
         assertThat(results).hasSize(3_000).containsOnly(true);
-        assertThat(rx.getAll(Flux.range(0, 3_000).map(i -> "set-order-" + i)).collectList().block(LONG))
+        assertThat(rx.getAll(Flux.range(0, 3_000).map(i -> "set-order-" + i))
+                        .collectList()
+                        .block(LONG))
                 .containsExactlyElementsOf(IntStream.range(0, 3_000)
                         .mapToObj(i -> Optional.of("v" + i))
                         .collect(Collectors.toList()));
@@ -77,8 +80,8 @@ class BatchOperationsTest {
                 .expectNext(true, true)
                 .verifyComplete();
         StepVerifier.create(rx.getAll(Flux.just("gap-0", "gap-1", "gap-2", "gap-3", "gap-4"), 2))
-                .expectNext(Optional.empty(), Optional.of("one"), Optional.empty(), Optional.of("three"),
-                        Optional.empty())
+                .expectNext(
+                        Optional.empty(), Optional.of("one"), Optional.empty(), Optional.of("three"), Optional.empty())
                 .verifyComplete();
     }
 
@@ -106,12 +109,10 @@ class BatchOperationsTest {
         AtomicLong requestedUpstream = new AtomicLong();
         AtomicLong emittedDownstream = new AtomicLong();
         AtomicLong maxOutstanding = new AtomicLong();
-        Flux<String> keys = Flux.range(0, n)
-                .map(i -> "demand-" + i)
-                .doOnRequest(r -> {
-                    long outstanding = requestedUpstream.addAndGet(r) - emittedDownstream.get();
-                    maxOutstanding.accumulateAndGet(outstanding, Math::max);
-                });
+        Flux<String> keys = Flux.range(0, n).map(i -> "demand-" + i).doOnRequest(r -> {
+            long outstanding = requestedUpstream.addAndGet(r) - emittedDownstream.get();
+            maxOutstanding.accumulateAndGet(outstanding, Math::max);
+        });
         Flux<Optional<String>> batch = rx.getAll(keys, window).doOnNext(v -> emittedDownstream.incrementAndGet());
 
         // A subscriber that asks for one result at a time, and only after the previous one arrived.

@@ -20,7 +20,9 @@ public class GetAllPublisherTckTest extends BatchPublisherVerification<Optional<
     @Override
     void prepare(ReactiveKvsClient<String, String> client) {
         rx = client;
-        Long stored = rx.setAll(Flux.range(0, KEYS).map(i -> Map.entry("tck-get-" + i, "v" + i))).count().block();
+        Long stored = rx.setAll(Flux.range(0, KEYS).map(i -> Map.entry("tck-get-" + i, "v" + i)))
+                .count()
+                .block();
         if (stored == null || stored != KEYS) {
             throw new IllegalStateException("stored " + stored + " of " + KEYS + " keys");
         }

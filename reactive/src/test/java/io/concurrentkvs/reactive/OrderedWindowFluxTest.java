@@ -99,13 +99,16 @@ class OrderedWindowFluxTest {
         try {
             Function<Integer, CompletableFuture<Integer>> call = i -> {
                 maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                return CompletableFuture.supplyAsync(() -> {
-                    inFlight.decrementAndGet();
-                    return i;
-                }, pool);
+                return CompletableFuture.supplyAsync(
+                        () -> {
+                            inFlight.decrementAndGet();
+                            return i;
+                        },
+                        pool);
             };
             // limitRate makes downstream demand arrive in small steps from the emitting thread.
-            StepVerifier.create(OrderedWindowFlux.create(Flux.range(0, n), window, call).limitRate(7))
+            StepVerifier.create(OrderedWindowFlux.create(Flux.range(0, n), window, call)
+                            .limitRate(7))
                     .expectNextSequence(IntStream.range(0, n).boxed().collect(Collectors.toList()))
                     .expectComplete()
                     .verify(LONG);
@@ -169,8 +172,8 @@ class OrderedWindowFluxTest {
     @Test
     void aSlowSubscriberGetsNoMoreThanItRequested() {
         List<Integer> seen = new CopyOnWriteArrayList<>();
-        Flux<Integer> batch =
-                OrderedWindowFlux.create(Flux.range(0, 10), 4, CompletableFuture::completedFuture).doOnNext(seen::add);
+        Flux<Integer> batch = OrderedWindowFlux.create(Flux.range(0, 10), 4, CompletableFuture::completedFuture)
+                .doOnNext(seen::add);
         StepVerifier.create(batch, 0)
                 .expectSubscription()
                 .then(() -> assertThat(seen).isEmpty())
@@ -376,8 +379,8 @@ class OrderedWindowFluxTest {
     }
 
     /** Completes pending futures two at a time, the later one first, until told to stop. */
-    private static void completeInPairsReversed(ConcurrentLinkedQueue<CompletableFuture<Integer>> pending,
-            AtomicBoolean stop) {
+    private static void completeInPairsReversed(
+            ConcurrentLinkedQueue<CompletableFuture<Integer>> pending, AtomicBoolean stop) {
         while (!stop.get()) {
             CompletableFuture<Integer> first = pending.poll();
             if (first == null) {

@@ -67,7 +67,9 @@ class ReactiveKvsClientTest {
 
     @Test
     void anEmptyValueIsPresentNotAbsent() {
-        StepVerifier.create(rx.set(key, "").then(rx.get(key))).expectNext(Optional.of("")).verifyComplete();
+        StepVerifier.create(rx.set(key, "").then(rx.get(key)))
+                .expectNext(Optional.of(""))
+                .verifyComplete();
     }
 
     @Test
@@ -98,10 +100,12 @@ class ReactiveKvsClientTest {
     @Test
     void nothingIsEncodedOrSentBeforeSubscription() {
         AtomicInteger encodes = new AtomicInteger();
-        Codec<String> counting = Codec.of(s -> {
-            encodes.incrementAndGet();
-            return s.getBytes(StandardCharsets.UTF_8);
-        }, b -> new String(b, StandardCharsets.UTF_8));
+        Codec<String> counting = Codec.of(
+                s -> {
+                    encodes.incrementAndGet();
+                    return s.getBytes(StandardCharsets.UTF_8);
+                },
+                b -> new String(b, StandardCharsets.UTF_8));
         ReactiveKvsClient<String, String> client = ReactiveKvsClient.create(store.connection, counting, counting);
 
         Mono<Boolean> set = client.set(key, "v");
@@ -147,7 +151,9 @@ class ReactiveKvsClientTest {
                         .hasMessageContaining("maxValueBytes")
                         .hasMessageContaining("128"))
                 .verify(LONG);
-        StepVerifier.create(rx.post(key, "v".repeat(129))).expectError(IllegalArgumentException.class).verify(LONG);
+        StepVerifier.create(rx.post(key, "v".repeat(129)))
+                .expectError(IllegalArgumentException.class)
+                .verify(LONG);
         StepVerifier.create(rx.get(key)).expectNext(Optional.empty()).verifyComplete();
         assertThat(store.connection.inFlight()).isZero();
     }
@@ -156,16 +162,22 @@ class ReactiveKvsClientTest {
     void aNullKeyOrValueFailsOnSubscribe() {
         Mono<Optional<String>> get = rx.get(null);
         StepVerifier.create(get).expectError(NullPointerException.class).verify(LONG);
-        StepVerifier.create(rx.set(key, null)).expectError(NullPointerException.class).verify(LONG);
-        StepVerifier.create(rx.del(null)).expectError(NullPointerException.class).verify(LONG);
+        StepVerifier.create(rx.set(key, null))
+                .expectError(NullPointerException.class)
+                .verify(LONG);
+        StepVerifier.create(rx.del(null))
+                .expectError(NullPointerException.class)
+                .verify(LONG);
     }
 
     @Test
     void aCodecFailureIsAnErrorSignal() {
         IllegalStateException boom = new IllegalStateException("codec refused");
-        Codec<String> failing = Codec.of(s -> {
-            throw boom;
-        }, b -> "unused");
+        Codec<String> failing = Codec.of(
+                s -> {
+                    throw boom;
+                },
+                b -> "unused");
         ReactiveKvsClient<String, String> client = ReactiveKvsClient.create(store.connection, failing, Codecs.string());
         Mono<Boolean> set = client.set(key, "v");
         StepVerifier.create(set).expectErrorMatches(e -> e == boom).verify(LONG);
@@ -188,8 +200,11 @@ class ReactiveKvsClientTest {
 
     @Test
     void optionsDefaultToTheDocumentedWindow() {
-        assertThat(rx.options().batchWindow()).isEqualTo(ReactiveOptions.DEFAULT_BATCH_WINDOW).isEqualTo(256);
-        assertThat(ReactiveOptions.builder().batchWindow(7).build().batchWindow()).isEqualTo(7);
+        assertThat(rx.options().batchWindow())
+                .isEqualTo(ReactiveOptions.DEFAULT_BATCH_WINDOW)
+                .isEqualTo(256);
+        assertThat(ReactiveOptions.builder().batchWindow(7).build().batchWindow())
+                .isEqualTo(7);
         assertThat(rx.connection()).isSameAs(store.connection);
     }
 
@@ -200,7 +215,9 @@ class ReactiveKvsClientTest {
         Mono<Optional<String>> get = client.get(key);
         other.close();
         StepVerifier.create(get).expectError(KvsUnavailableException.class).verify(LONG);
-        StepVerifier.create(client.set(key, "v")).expectError(KvsUnavailableException.class).verify(LONG);
+        StepVerifier.create(client.set(key, "v"))
+                .expectError(KvsUnavailableException.class)
+                .verify(LONG);
     }
 
     @Test
@@ -209,7 +226,9 @@ class ReactiveKvsClientTest {
             ReactiveKvsClient<String, String> client = stopped.strings();
             StepVerifier.create(client.set(key, "v")).expectNext(true).verifyComplete();
             stopped.server.stop();
-            StepVerifier.create(client.get(key)).expectError(KvsUnavailableException.class).verify(LONG);
+            StepVerifier.create(client.get(key))
+                    .expectError(KvsUnavailableException.class)
+                    .verify(LONG);
             StepVerifier.create(client.setAll(Flux.just(Map.entry(key, "w"))))
                     .expectError(KvsUnavailableException.class)
                     .verify(LONG);

@@ -35,8 +35,12 @@ class StalledServerTest {
     static void startServer() {
         // Both far beyond any wait in this class: the workers never skip the frozen slot on their own,
         // and no request times out by itself, so only a cancellation can free a slot while frozen.
-        store = TestStore.start("stalled", b -> b.stallTimeout(Duration.ofMinutes(30)).maxKeyBytes(64),
-                ConnectionOptions.builder().defaultTimeout(Duration.ofMinutes(10)).build());
+        store = TestStore.start(
+                "stalled",
+                b -> b.stallTimeout(Duration.ofMinutes(30)).maxKeyBytes(64),
+                ConnectionOptions.builder()
+                        .defaultTimeout(Duration.ofMinutes(10))
+                        .build());
         rx = store.strings();
     }
 
@@ -73,16 +77,14 @@ class StalledServerTest {
     @Test
     void aTimeoutSignalsKvsTimeoutExceptionAndFreesTheSlot() {
         StepVerifier.create(rx.set("late-write", "v", Duration.ofMillis(50)))
-                .expectErrorSatisfies(e -> assertThat(e)
-                        .isInstanceOf(KvsTimeoutException.class)
-                        .hasMessageContaining("SET"))
+                .expectErrorSatisfies(e ->
+                        assertThat(e).isInstanceOf(KvsTimeoutException.class).hasMessageContaining("SET"))
                 .verify(LONG);
         store.awaitInFlight(0);
 
         // The write was already in the ring: a timeout does not undo it once the server goes on.
         frozen.close();
-        await()
-                .atMost(TestStore.PATIENCE)
+        await().atMost(TestStore.PATIENCE)
                 .until(() -> rx.get("late-write").block(LONG).isPresent());
     }
 
@@ -123,8 +125,11 @@ class StalledServerTest {
 
     @Test
     void theDefaultWindowComesFromTheOptions() {
-        ReactiveKvsClient<String, String> client = ReactiveKvsClient.create(store.connection, Codecs.string(),
-                Codecs.string(), ReactiveOptions.builder().batchWindow(5).build());
+        ReactiveKvsClient<String, String> client = ReactiveKvsClient.create(
+                store.connection,
+                Codecs.string(),
+                Codecs.string(),
+                ReactiveOptions.builder().batchWindow(5).build());
         AtomicLong requested = new AtomicLong();
         Flux<Map.Entry<String, String>> entries =
                 Flux.range(0, 100).map(i -> Map.entry("opt-" + i, "v")).doOnRequest(requested::addAndGet);
@@ -158,7 +163,8 @@ class StalledServerTest {
                     }
                 })
                 .then(() -> store.awaitInFlight(10))
-                .then(() -> keys.tryEmitError(new IllegalStateException("source failed")).orThrow())
+                .then(() -> keys.tryEmitError(new IllegalStateException("source failed"))
+                        .orThrow())
                 .expectErrorMessage("source failed")
                 .verify(LONG);
         store.awaitInFlight(0);

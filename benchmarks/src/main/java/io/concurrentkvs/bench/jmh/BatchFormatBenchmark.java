@@ -60,7 +60,8 @@ public class BatchFormatBenchmark {
         int responseSlot = ResponseSlotDescriptor.slotSize(MAX_VALUE);
         runLength = (long) BATCH * responseSlot;
         runAddress = UnsafeMemory.MEMORY.allocate(runLength);
-        responses = new ResponseSlots(new OffHeapMemory(runAddress, runLength, this), 1, BATCH, responseSlot, MAX_VALUE);
+        responses =
+                new ResponseSlots(new OffHeapMemory(runAddress, runLength, this), 1, BATCH, responseSlot, MAX_VALUE);
         responses.arm(0, 0, 1);
         AnswerSeal seal = new AnswerSeal();
         responses.beginAnswer(0, 0, 1, seal);

@@ -22,7 +22,8 @@ final class ByteKey {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ByteKey && ((ByteKey) other).hash == hash
+        return other instanceof ByteKey
+                && ((ByteKey) other).hash == hash
                 && Arrays.equals(((ByteKey) other).bytes, bytes);
     }
 }

@@ -62,6 +62,7 @@ public class PollerBenchmark {
     AsyncKvsClient<byte[], byte[]> async;
     KvsClient<byte[], byte[]> sync;
     final byte[] key = "kxxxx0000042".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     @SuppressWarnings("unchecked")
     final CompletableFuture<Optional<byte[]>>[] batch =
             (CompletableFuture<Optional<byte[]>>[]) new CompletableFuture<?>[64];
@@ -69,10 +70,16 @@ public class PollerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         String name = "kvs-jmh-" + ProcessHandle.current().pid();
-        server = KvsServer.builder(name).workers(1).idleStrategy(IdleStrategy.parse(serverIdle)).build();
+        server = KvsServer.builder(name)
+                .workers(1)
+                .idleStrategy(IdleStrategy.parse(serverIdle))
+                .build();
         server.start();
-        connection = KvsConnection.connect(name,
-                ConnectionOptions.builder().syncSpin(Duration.ofNanos(syncSpinNanos)).build());
+        connection = KvsConnection.connect(
+                name,
+                ConnectionOptions.builder()
+                        .syncSpin(Duration.ofNanos(syncSpinNanos))
+                        .build());
         async = connection.async(Codecs.bytes(), Codecs.bytes());
         sync = KvsClient.of(connection, Codecs.bytes(), Codecs.bytes());
         async.set(key, new byte[100]).join();

@@ -86,7 +86,8 @@ public class RingBenchmark {
             return false;
         }
         long slot = ring.slotOffset(index);
-        long end = BatchFormat.putRecord(ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET, key, value);
+        long end = BatchFormat.putRecord(
+                ring.memory(), slot + RequestRingDescriptor.PAYLOAD_OFFSET, Opcodes.SET, key, value);
         BatchFormat.putHeader(ring.memory(), slot, 1, 1, 0, 1, end);
         BatchFormat.seal(ring.memory(), slot, index, ring.slotSize());
         return ring.publish(index);

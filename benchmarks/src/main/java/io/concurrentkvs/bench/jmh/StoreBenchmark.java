@@ -91,10 +91,16 @@ public class StoreBenchmark {
         switch (store) {
             case "shared":
                 // Unique per fork: two benchmark runs side by side never share a file.
-                file = Path.of("/dev/shm", "kvs-bench-jmh-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".store");
+                file = Path.of(
+                        "/dev/shm",
+                        "kvs-bench-jmh-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".store");
                 storeFile = StoreFile.open(file, geometry(), true, PosixFilePermissions.fromString("rw-------"));
                 try {
-                    variant = new Shared(SharedStore.format("jmh", storeFile.memory(), 42, System.currentTimeMillis(),
+                    variant = new Shared(SharedStore.format(
+                            "jmh",
+                            storeFile.memory(),
+                            42,
+                            System.currentTimeMillis(),
                             ProcessHandle.current().pid()));
                 } catch (RuntimeException e) {
                     tearDown();
@@ -121,7 +127,10 @@ public class StoreBenchmark {
 
     /** The server's default store geometry, but for {@link #stripes}, {@link #maxEntries} and {@link #maxDataBytes}. */
     private StoreGeometry geometry() {
-        return new StoreGeometry(stripes, maxEntries, maxDataBytes,
+        return new StoreGeometry(
+                stripes,
+                maxEntries,
+                maxDataBytes,
                 StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES));
     }
 
@@ -137,7 +146,8 @@ public class StoreBenchmark {
     /** Each thread's random stream and the worker's buffers. */
     @State(Scope.Thread)
     public static class Scratch {
-        final SplittableRandom random = new SplittableRandom(Thread.currentThread().getId());
+        final SplittableRandom random =
+                new SplittableRandom(Thread.currentThread().getId());
         /** The worker's key buffer (the server's largest key). */
         final byte[] key = new byte[KvsServer.DEFAULT_MAX_KEY_BYTES];
         /** The worker's value buffer: where a get's answer lands before the response slot. */

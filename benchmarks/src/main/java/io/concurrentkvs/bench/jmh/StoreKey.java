@@ -161,7 +161,8 @@ abstract class StoreKey {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Wrapped && ((Wrapped) other).hash == hash
+            return other instanceof Wrapped
+                    && ((Wrapped) other).hash == hash
                     && Arrays.equals(((Wrapped) other).bytes, bytes);
         }
     }

@@ -64,7 +64,8 @@ final class Child implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 String word = line.split(" ", 2)[0];
@@ -115,10 +116,12 @@ final class Child implements AutoCloseable {
         try {
             String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
             if (line == null) {
-                throw new IllegalStateException(label + ": no " + word + " within " + timeoutSeconds + " s; see " + log);
+                throw new IllegalStateException(
+                        label + ": no " + word + " within " + timeoutSeconds + " s; see " + log);
             }
             if (!line.startsWith(word)) {
-                throw new IllegalStateException(label + ": expected " + word + ", got '" + abbreviate(line) + "'; see " + log);
+                throw new IllegalStateException(
+                        label + ": expected " + word + ", got '" + abbreviate(line) + "'; see " + log);
             }
             return line.substring(word.length()).trim();
         } catch (InterruptedException e) {

@@ -124,7 +124,9 @@ public final class ChildMain {
                     case "heap":
                         long used = ProcessAllocations.usedHeapAfterGc();
                         say("HEAP " + used + " " + server.storageSize() + " "
-                                + java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
+                                + java.lang.management.ManagementFactory.getMemoryMXBean()
+                                        .getHeapMemoryUsage()
+                                        .getCommitted());
                         break;
                     case "alloc":
                         say("ALLOC " + ProcessAllocations.total() + " " + ProcessAllocations.cpuNanos());
@@ -178,7 +180,8 @@ public final class ChildMain {
                 ((RedisStoreClient) store).flushAll();
             }
             long start = System.nanoTime();
-            ScenarioLoop.load(store, KeySource.of("generated", a[3], count), from, Keys.value(1), Integer.parseInt(a[5]));
+            ScenarioLoop.load(
+                    store, KeySource.of("generated", a[3], count), from, Keys.value(1), Integer.parseInt(a[5]));
             say("DONE " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }

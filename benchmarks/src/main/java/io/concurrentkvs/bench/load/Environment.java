@@ -22,14 +22,32 @@ public final class Environment {
         Runtime rt = Runtime.getRuntime();
         StringBuilder sb = new StringBuilder();
         sb.append("date:     ").append(ZonedDateTime.now()).append('\n');
-        sb.append("machine:  ").append(cpuModel()).append(", ").append(rt.availableProcessors()).append(" CPUs, ")
-                .append(memTotal()).append(", ").append(System.getProperty("os.name")).append(' ')
-                .append(System.getProperty("os.version")).append('\n');
+        sb.append("machine:  ")
+                .append(cpuModel())
+                .append(", ")
+                .append(rt.availableProcessors())
+                .append(" CPUs, ")
+                .append(memTotal())
+                .append(", ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.version"))
+                .append('\n');
         sb.append("load:     ").append(loadAverage()).append(" (1/5/15 min; others share this machine)\n");
-        sb.append("jvm:      ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.vendor"))
-                .append("), ").append(System.getProperty("java.home")).append('\n');
-        sb.append("jvm args: ").append(String.join(" ", jvmArgs)).append(" (").append(whose).append(")\n");
+        sb.append("jvm:      ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.runtime.version"))
+                .append(" (")
+                .append(System.getProperty("java.vm.vendor"))
+                .append("), ")
+                .append(System.getProperty("java.home"))
+                .append('\n');
+        sb.append("jvm args: ")
+                .append(String.join(" ", jvmArgs))
+                .append(" (")
+                .append(whose)
+                .append(")\n");
         return sb.toString();
     }
 

@@ -36,8 +36,14 @@ public final class FsyncProbe {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s of a 4 KiB append, %d times: p50 %.0f us, p99 %.0f us, max %.0f us",
-                    call, count, p50Micros(), p99Micros(), latency.getMaxValue() / 1e3);
+            return String.format(
+                    Locale.ROOT,
+                    "%s of a 4 KiB append, %d times: p50 %.0f us, p99 %.0f us, max %.0f us",
+                    call,
+                    count,
+                    p50Micros(),
+                    p99Micros(),
+                    latency.getMaxValue() / 1e3);
         }
     }
 

@@ -34,9 +34,9 @@ public class HarnessBenchmark {
     private final byte[][] keys = Keys.build("var", 100_000);
     private final SplittableRandom random = new SplittableRandom(1);
     private final PipelineWindow window = new PipelineWindow();
+
     @SuppressWarnings("unchecked")
-    private final CompletableFuture<Object>[] pending =
-            (CompletableFuture<Object>[]) new CompletableFuture<?>[BATCH];
+    private final CompletableFuture<Object>[] pending = (CompletableFuture<Object>[]) new CompletableFuture<?>[BATCH];
 
     @Benchmark
     @OperationsPerInvocation(BATCH)

@@ -28,8 +28,13 @@ final class KvsStoreClient implements StoreClient {
 
     KvsStoreClient(String name) {
         String poller = System.getProperty(POLLER_PROPERTY, "");
-        this.connection = poller.isEmpty() ? KvsConnection.connect(name)
-                : KvsConnection.connect(name, ConnectionOptions.builder().pollerIdleStrategy(IdleStrategy.parse(poller)).build());
+        this.connection = poller.isEmpty()
+                ? KvsConnection.connect(name)
+                : KvsConnection.connect(
+                        name,
+                        ConnectionOptions.builder()
+                                .pollerIdleStrategy(IdleStrategy.parse(poller))
+                                .build());
         this.sync = KvsClient.of(connection, Codecs.bytes(), Codecs.bytes());
         this.async = connection.async(Codecs.bytes(), Codecs.bytes());
         this.reactive = ReactiveKvsClient.create(connection, Codecs.bytes(), Codecs.bytes());

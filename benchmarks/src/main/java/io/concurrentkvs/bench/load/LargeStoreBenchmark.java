@@ -46,11 +46,13 @@ import org.HdrHistogram.Histogram;
  * [--measure-ms N] [--inflight N] [--work-dir DIR]}.
  */
 public final class LargeStoreBenchmark {
-    private static final List<String> SERVER_JVM = List.of("-Xmx64m", "-XX:+UseG1GC",
+    private static final List<String> SERVER_JVM = List.of(
+            "-Xmx64m",
+            "-XX:+UseG1GC",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-Dorg.slf4j.simpleLogger.log." + KvsServer.class.getName() + "=info");
-    private static final List<String> CLIENT_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    private static final List<String> CLIENT_JVM =
+            List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     private static final List<Scenario> SCENARIOS = List.of(Scenario.SYNC_GET, Scenario.SYNC_SET, Scenario.ASYNC_GET);
     private static final Pattern ADOPTED = Pattern.compile("adopted (\\d+) entries of store \\S+ in (\\d+) ms");
 
@@ -65,6 +67,7 @@ public final class LargeStoreBenchmark {
     private int childCounter;
     /** Results by row title, one measurement per round. */
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
+
     private final List<String> facts = new ArrayList<>();
     /** Each server's READY line, split, with a placeholder where the word READY was. */
     private final Map<Child, String[]> readyLines = new HashMap<>();
@@ -80,22 +83,41 @@ public final class LargeStoreBenchmark {
         System.out.println("logs:     " + b.workDir.toAbsolutePath());
         long start = System.nanoTime();
         b.run();
-        System.out.printf(Locale.ROOT, "total time %d s, load average at the end %s%n",
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), Environment.loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "total time %d s, load average at the end %s%n",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                Environment.loadAverage());
         System.exit(0);
     }
 
     private void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--entries": entries = Long.parseLong(args[++i]); break;
-                case "--small": small = Integer.parseInt(args[++i]); break;
-                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
-                case "--warmup-ms": warmupMs = Long.parseLong(args[++i]); break;
-                case "--measure-ms": measureMs = Long.parseLong(args[++i]); break;
-                case "--inflight": inFlight = Integer.parseInt(args[++i]); break;
-                case "--load-inflight": loadInFlight = Integer.parseInt(args[++i]); break;
-                case "--work-dir": workDir = Path.of(args[++i]); break;
+                case "--entries":
+                    entries = Long.parseLong(args[++i]);
+                    break;
+                case "--small":
+                    small = Integer.parseInt(args[++i]);
+                    break;
+                case "--rounds":
+                    rounds = Integer.parseInt(args[++i]);
+                    break;
+                case "--warmup-ms":
+                    warmupMs = Long.parseLong(args[++i]);
+                    break;
+                case "--measure-ms":
+                    measureMs = Long.parseLong(args[++i]);
+                    break;
+                case "--inflight":
+                    inFlight = Integer.parseInt(args[++i]);
+                    break;
+                case "--load-inflight":
+                    loadInFlight = Integer.parseInt(args[++i]);
+                    break;
+                case "--work-dir":
+                    workDir = Path.of(args[++i]);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i] + "; options: --entries N --small N "
                             + "--rounds N --warmup-ms N --measure-ms N --inflight N --load-inflight N --work-dir DIR");
@@ -107,11 +129,21 @@ public final class LargeStoreBenchmark {
     }
 
     private String settings() {
-        return String.format(Locale.ROOT, "settings: entries=%,d small=%,d keys 8-16 B (var), values %d B, rounds=%d "
-                + "warmup=%d ms measure=%d ms inflight(async get)=%d load inflight=%d; servers: library defaults "
-                + "(balanced, %d worker(s), %d stripes) except maxEntries/maxDataBytes of the large one",
-                entries, small, Keys.VALUE_BYTES, rounds, warmupMs, measureMs, inFlight, loadInFlight,
-                KvsServer.DEFAULT_WORKERS, KvsServer.DEFAULT_STRIPES);
+        return String.format(
+                Locale.ROOT,
+                "settings: entries=%,d small=%,d keys 8-16 B (var), values %d B, rounds=%d "
+                        + "warmup=%d ms measure=%d ms inflight(async get)=%d load inflight=%d; servers: library defaults "
+                        + "(balanced, %d worker(s), %d stripes) except maxEntries/maxDataBytes of the large one",
+                entries,
+                small,
+                Keys.VALUE_BYTES,
+                rounds,
+                warmupMs,
+                measureMs,
+                inFlight,
+                loadInFlight,
+                KvsServer.DEFAULT_WORKERS,
+                KvsServer.DEFAULT_STRIPES);
     }
 
     /**
@@ -134,11 +166,17 @@ public final class LargeStoreBenchmark {
         String smallName = "kvs-bench-small-" + ProcessHandle.current().pid();
         long maxEntries = entries + entries / 20;
         int maxRecord = StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES);
-        long maxData = maxDataBytes(entries, KvsServer.DEFAULT_STRIPES, maxRecord,
-                StoreLayout.recordLength(16, Keys.VALUE_BYTES));
+        long maxData = maxDataBytes(
+                entries, KvsServer.DEFAULT_STRIPES, maxRecord, StoreLayout.recordLength(16, Keys.VALUE_BYTES));
         StoreGeometry geometry = new StoreGeometry(KvsServer.DEFAULT_STRIPES, maxEntries, maxData, maxRecord);
-        System.out.printf(Locale.ROOT, "large store: maxEntries=%,d maxDataBytes=%,d (%s); file %,d bytes; a record "
-                + "of a 16-byte key is %d bytes, in blocks of %d%n", maxEntries, maxData, geometry, geometry.fileLength(),
+        System.out.printf(
+                Locale.ROOT,
+                "large store: maxEntries=%,d maxDataBytes=%,d (%s); file %,d bytes; a record "
+                        + "of a 16-byte key is %d bytes, in blocks of %d%n",
+                maxEntries,
+                maxData,
+                geometry,
+                geometry.fileLength(),
                 StoreLayout.recordLength(16, Keys.VALUE_BYTES),
                 geometry.blockSize(geometry.sizeClassFor(StoreLayout.recordLength(16, Keys.VALUE_BYTES))));
         System.out.println();
@@ -153,8 +191,13 @@ public final class LargeStoreBenchmark {
                 measure(title("large server", small, s), bigName, s, small);
             }
             long loadMs = load(bigName, small, (int) entries);
-            facts.add(String.format(Locale.ROOT, "load of %,d more entries (pipelined async set, %d in flight, one client "
-                    + "process): %,d ms = %,.0f sets/s", entries - small, loadInFlight, loadMs,
+            facts.add(String.format(
+                    Locale.ROOT,
+                    "load of %,d more entries (pipelined async set, %d in flight, one client "
+                            + "process): %,d ms = %,.0f sets/s",
+                    entries - small,
+                    loadInFlight,
+                    loadMs,
                     (entries - small) * 1000.0 / loadMs));
             heap(big, String.format(Locale.ROOT, "large server, %,d entries", entries));
             usage(Path.of(readyField(big, 4)));
@@ -203,14 +246,20 @@ public final class LargeStoreBenchmark {
         long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         Matcher logged = ADOPTED.matcher(Files.readString(adopted.log()));
         String line = logged.find()
-                ? String.format(Locale.ROOT, "the server logged: adopted %s entries in %s ms", logged.group(1), logged.group(2))
+                ? String.format(
+                        Locale.ROOT, "the server logged: adopted %s entries in %s ms", logged.group(1), logged.group(2))
                 : "no adoption line in " + adopted.log();
-        facts.add(String.format(Locale.ROOT, "adoption after kill -9: %s; start() took %s ms, JVM launch to READY %,d ms; "
-                + "storageSize() = %s", line, readyField(adopted, 2), wallMs, readyField(adopted, 3)));
+        facts.add(String.format(
+                Locale.ROOT,
+                "adoption after kill -9: %s; start() took %s ms, JVM launch to READY %,d ms; " + "storageSize() = %s",
+                line,
+                readyField(adopted, 2),
+                wallMs,
+                readyField(adopted, 3)));
         heap(adopted, "adopted server");
         Measurement check = runClient(bigName, Scenario.SYNC_GET, (int) entries, 1_000, 3_000);
-        facts.add(String.format(Locale.ROOT, "sync gets of random keys after adoption: %,d, misses %d", check.ops(),
-                check.errors()));
+        facts.add(String.format(
+                Locale.ROOT, "sync gets of random keys after adoption: %,d, misses %d", check.ops(), check.errors()));
         return adopted;
     }
 
@@ -230,8 +279,14 @@ public final class LargeStoreBenchmark {
         try {
             String[] ready = ("x " + server.expect("READY", readySeconds)).split(" ");
             readyLines.put(server, ready);
-            progress(String.format(Locale.ROOT, "%s up: pid %s, start() %s ms, %s entries, store %s", tag, ready[1],
-                    ready[2], ready[3], ready[4]));
+            progress(String.format(
+                    Locale.ROOT,
+                    "%s up: pid %s, start() %s ms, %s entries, store %s",
+                    tag,
+                    ready[1],
+                    ready[2],
+                    ready[3],
+                    ready[4]));
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -241,8 +296,18 @@ public final class LargeStoreBenchmark {
 
     private long load(String name, int from, int to) {
         progress(String.format(Locale.ROOT, "loading keys %,d..%,d into %s", from, to - 1, name));
-        try (Child loader = Child.start(label("load"), CLIENT_JVM, List.of("load", "kvs", name, "var",
-                Integer.toString(to), Integer.toString(loadInFlight), Integer.toString(from)), workDir)) {
+        try (Child loader = Child.start(
+                label("load"),
+                CLIENT_JVM,
+                List.of(
+                        "load",
+                        "kvs",
+                        name,
+                        "var",
+                        Integer.toString(to),
+                        Integer.toString(loadInFlight),
+                        Integer.toString(from)),
+                workDir)) {
             long ms = Long.parseLong(loader.expect("DONE", 1_800));
             progress(String.format(Locale.ROOT, "  loaded in %,d ms", ms));
             return ms;
@@ -251,8 +316,14 @@ public final class LargeStoreBenchmark {
 
     private void heap(Child server, String what) {
         String[] f = server.expectAfter("heap", "HEAP", 120).split(" ");
-        String line = String.format(Locale.ROOT, "heap used after full GC, %s: %.1f MiB (committed %.1f MiB, storageSize %s); "
-                + "RssAnon %s", what, mib(Long.parseLong(f[0])), mib(Long.parseLong(f[2])), f[1], rssAnon(server.pid()));
+        String line = String.format(
+                Locale.ROOT,
+                "heap used after full GC, %s: %.1f MiB (committed %.1f MiB, storageSize %s); " + "RssAnon %s",
+                what,
+                mib(Long.parseLong(f[0])),
+                mib(Long.parseLong(f[2])),
+                f[1],
+                rssAnon(server.pid()));
         facts.add(line);
         progress(line);
     }
@@ -264,9 +335,16 @@ public final class LargeStoreBenchmark {
             return;
         }
         StoreUsage u = summary.usage();
-        facts.add(String.format(Locale.ROOT, "store usage: %,d entries; live %.1f MiB, blocks %.1f MiB, pages %.1f MiB of "
-                + "%.1f MiB (fragmentation %.1f%%)", u.entries(), mib(u.liveBytes()), mib(u.blockBytes()), mib(u.pageBytes()),
-                mib(u.dataBytes()), 100 * u.fragmentation()));
+        facts.add(String.format(
+                Locale.ROOT,
+                "store usage: %,d entries; live %.1f MiB, blocks %.1f MiB, pages %.1f MiB of "
+                        + "%.1f MiB (fragmentation %.1f%%)",
+                u.entries(),
+                mib(u.liveBytes()),
+                mib(u.blockBytes()),
+                mib(u.pageBytes()),
+                mib(u.dataBytes()),
+                100 * u.fragmentation()));
     }
 
     private void measure(String title, String name, Scenario s, int keySpace) {
@@ -278,9 +356,22 @@ public final class LargeStoreBenchmark {
 
     private Measurement runClient(String name, Scenario s, int keySpace, long warmup, long measure) {
         int window = s == Scenario.ASYNC_GET ? inFlight : 1;
-        try (Child client = Child.start(label("client-" + s.id()), CLIENT_JVM, List.of("client", "kvs", name, s.id(),
-                "var", Integer.toString(keySpace), Integer.toString(window), Long.toString(warmup),
-                Long.toString(measure), Long.toString(1000L * childCounter), "generated"), workDir)) {
+        try (Child client = Child.start(
+                label("client-" + s.id()),
+                CLIENT_JVM,
+                List.of(
+                        "client",
+                        "kvs",
+                        name,
+                        s.id(),
+                        "var",
+                        Integer.toString(keySpace),
+                        Integer.toString(window),
+                        Long.toString(warmup),
+                        Long.toString(measure),
+                        Long.toString(1000L * childCounter),
+                        "generated"),
+                workDir)) {
             client.expect("READY", 120 + warmup / 1000);
             client.send("GO");
             return Measurement.decode(client.expect("RESULT", 120 + measure / 1000));
@@ -297,14 +388,29 @@ public final class LargeStoreBenchmark {
         facts.forEach(System.out::println);
         System.out.println();
         System.out.println("== Results (latency in microseconds, one line per round) ==");
-        System.out.printf(Locale.ROOT, "%-62s %8s %8s %8s %9s %12s %7s%n", "row", "p50", "p90", "p99", "p99.9", "ops/s",
+        System.out.printf(
+                Locale.ROOT,
+                "%-62s %8s %8s %8s %9s %12s %7s%n",
+                "row",
+                "p50",
+                "p90",
+                "p99",
+                "p99.9",
+                "ops/s",
                 "errors");
         for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
             for (Measurement m : e.getValue()) {
                 Histogram h = m.latency();
-                System.out.printf(Locale.ROOT, "%-62s %8s %8s %8s %9s %,12.0f %7d%n", e.getKey(), us(h.getValueAtPercentile(50)),
-                        us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)),
-                        m.opsPerSecond(), m.errors());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-62s %8s %8s %8s %9s %,12.0f %7d%n",
+                        e.getKey(),
+                        us(h.getValueAtPercentile(50)),
+                        us(h.getValueAtPercentile(90)),
+                        us(h.getValueAtPercentile(99)),
+                        us(h.getValueAtPercentile(99.9)),
+                        m.opsPerSecond(),
+                        m.errors());
             }
         }
         System.out.println();
@@ -319,8 +425,14 @@ public final class LargeStoreBenchmark {
             double p50 = median(large, 50) / median(base, 50);
             double p99 = median(large, 99) / median(base, 99);
             double rate = medianRate(large) / medianRate(base);
-            System.out.printf(Locale.ROOT, "%-28s p50 %.2fx, p99 %.2fx, throughput %.2fx  (large / small; %s)%n", s.title,
-                    p50, p99, rate, verdict(s, p50, p99, rate));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-28s p50 %.2fx, p99 %.2fx, throughput %.2fx  (large / small; %s)%n",
+                    s.title,
+                    p50,
+                    p99,
+                    rate,
+                    verdict(s, p50, p99, rate));
         }
     }
 
@@ -356,8 +468,13 @@ public final class LargeStoreBenchmark {
 
     private static String summary(Measurement m) {
         Histogram h = m.latency();
-        return String.format(Locale.ROOT, "p50 %s us, p99 %s us, %,.0f ops/s, %d errors", us(h.getValueAtPercentile(50)),
-                us(h.getValueAtPercentile(99)), m.opsPerSecond(), m.errors());
+        return String.format(
+                Locale.ROOT,
+                "p50 %s us, p99 %s us, %,.0f ops/s, %d errors",
+                us(h.getValueAtPercentile(50)),
+                us(h.getValueAtPercentile(99)),
+                m.opsPerSecond(),
+                m.errors());
     }
 
     /** The process's private anonymous memory (Java heap, metaspace, thread stacks, malloc): not its mappings. */
@@ -400,8 +517,9 @@ public final class LargeStoreBenchmark {
 
     private static String us(long nanos) {
         double us = nanos / 1000.0;
-        return us < 10 ? String.format(Locale.ROOT, "%.2f", us) : us < 100 ? String.format(Locale.ROOT, "%.1f", us)
-                : String.format(Locale.ROOT, "%.0f", us);
+        return us < 10
+                ? String.format(Locale.ROOT, "%.2f", us)
+                : us < 100 ? String.format(Locale.ROOT, "%.1f", us) : String.format(Locale.ROOT, "%.0f", us);
     }
 
     private static void progress(String line) {

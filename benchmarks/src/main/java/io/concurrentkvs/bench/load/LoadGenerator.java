@@ -26,8 +26,13 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator {
     /** The extra row: sync get, as the main row, but against a busy-spinning server. */
     static final String BUSY_SYNC_GET = "sync get, busy-spin server (extra)";
-    private static final List<String> COMMON_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-            "-Dchronicle.analytics.disable=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+    private static final List<String> COMMON_JVM = List.of(
+            "-Xms1g",
+            "-Xmx1g",
+            "-XX:+UseG1GC",
+            "-Dchronicle.analytics.disable=true",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     /** Chronicle Map reaches into JDK internals on Java 17+; only its own JVMs get these flags. */
     private static final List<String> CHRONICLE_JVM = List.of(
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -65,8 +70,11 @@ public final class LoadGenerator {
         System.out.println();
         long start = System.nanoTime();
         new LoadGenerator(settings).runAll();
-        System.out.printf(Locale.ROOT, "total time %d s, load average at the end %s%n",
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), Environment.loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "total time %d s, load average at the end %s%n",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                Environment.loadAverage());
         System.exit(0);
     }
 
@@ -113,8 +121,8 @@ public final class LoadGenerator {
             args.add("-D" + KvsStoreClient.POLLER_PROPERTY + "=" + settings.poller);
         }
         if (settings.jfrDir != null && system.equals("kvs")) {
-            args.add("-XX:StartFlightRecording=filename=" + settings.jfrDir.resolve(label + ".jfr").toAbsolutePath()
-                    + ",settings=profile,dumponexit=true");
+            args.add("-XX:StartFlightRecording=filename="
+                    + settings.jfrDir.resolve(label + ".jfr").toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
         return args;
     }
@@ -151,11 +159,16 @@ public final class LoadGenerator {
     }
 
     private void runChronicle() throws IOException {
-        Path file = settings.workDir.resolve("chronicle-" + ProcessHandle.current().pid() + ".dat").toAbsolutePath();
+        Path file = settings.workDir
+                .resolve("chronicle-" + ProcessHandle.current().pid() + ".dat")
+                .toAbsolutePath();
         Files.deleteIfExists(file);
-        try (Child owner = start("chronicle", "chronicle-owner",
+        try (Child owner = start(
+                "chronicle",
+                "chronicle-owner",
                 List.of(file.toString(), Integer.toString(settings.loadedKeys()), "var"))) {
-            progress("chronicle map " + file + " filled by its owner process: " + owner.expect("READY", 300) + " entries");
+            progress("chronicle map " + file + " filled by its owner process: " + owner.expect("READY", 300)
+                    + " entries");
             runScenarios("chronicle", file.toString(), null);
         } finally {
             Files.deleteIfExists(file);
@@ -163,8 +176,13 @@ public final class LoadGenerator {
     }
 
     private void runScenarios(String system, String target, Child server) {
-        for (Scenario s : List.of(Scenario.SYNC_GET, Scenario.SYNC_SET, Scenario.ASYNC_GET, Scenario.ASYNC_GET_256,
-                Scenario.SET_ALL, Scenario.GET_ALL)) {
+        for (Scenario s : List.of(
+                Scenario.SYNC_GET,
+                Scenario.SYNC_SET,
+                Scenario.ASYNC_GET,
+                Scenario.ASYNC_GET_256,
+                Scenario.SET_ALL,
+                Scenario.GET_ALL)) {
             if (!settings.scenarios.contains(s)) {
                 continue;
             }
@@ -174,16 +192,28 @@ public final class LoadGenerator {
             if (system.equals("harness") && !(s == Scenario.SYNC_GET || s == Scenario.ASYNC_GET)) {
                 continue; // the harness's own cost matters only where a system is measured per request
             }
-            int inFlight = s.fixedInFlight > 0 ? s.fixedInFlight : s == Scenario.ASYNC_GET ? settings.inFlight : settings.window;
+            int inFlight = s.fixedInFlight > 0
+                    ? s.fixedInFlight
+                    : s == Scenario.ASYNC_GET ? settings.inFlight : settings.window;
             measure(s.title, system, target, s, "var", settings.keySpace, 1, inFlight, server);
         }
         if (!settings.scenarios.contains(Scenario.MIX) || system.equals("harness")) {
             return;
         }
-        for (int keys : settings.largeKeySpace > 0 ? List.of(settings.keySpace, settings.largeKeySpace)
+        for (int keys : settings.largeKeySpace > 0
+                ? List.of(settings.keySpace, settings.largeKeySpace)
                 : List.of(settings.keySpace)) {
             for (int processes : settings.clientCounts) {
-                measure(Scenario.mixTitle(keys, processes), system, target, Scenario.MIX, "var", keys, processes, settings.mixInFlight, server);
+                measure(
+                        Scenario.mixTitle(keys, processes),
+                        system,
+                        target,
+                        Scenario.MIX,
+                        "var",
+                        keys,
+                        processes,
+                        settings.mixInFlight,
+                        server);
             }
         }
     }
@@ -201,15 +231,34 @@ public final class LoadGenerator {
     }
 
     /** Runs one scenario in {@code processes} client JVMs at once and adds its row. */
-    private Row measure(String title, String system, String target, Scenario scenario, String style, int keys,
-            int processes, int inFlight, Child server) {
+    private Row measure(
+            String title,
+            String system,
+            String target,
+            Scenario scenario,
+            String style,
+            int keys,
+            int processes,
+            int inFlight,
+            Child server) {
         progress(String.format(Locale.ROOT, "%-9s %s", system, title));
         List<Child> clients = new ArrayList<>();
         try {
             for (int i = 0; i < processes; i++) {
-                clients.add(start(system, "client", "client-" + scenario.id(), List.of(system, target, scenario.id(), style,
-                        Integer.toString(keys), Integer.toString(inFlight), Long.toString(settings.warmupMs),
-                        Long.toString(settings.measureMs), Long.toString(1000L * childCounter + i))));
+                clients.add(start(
+                        system,
+                        "client",
+                        "client-" + scenario.id(),
+                        List.of(
+                                system,
+                                target,
+                                scenario.id(),
+                                style,
+                                Integer.toString(keys),
+                                Integer.toString(inFlight),
+                                Long.toString(settings.warmupMs),
+                                Long.toString(settings.measureMs),
+                                Long.toString(1000L * childCounter + i))));
             }
             for (Child c : clients) {
                 c.expect("READY", 120 + settings.warmupMs / 1000);
@@ -253,7 +302,10 @@ public final class LoadGenerator {
     private void runKvsExtras() throws InterruptedException {
         if (settings.scenarios.contains(Scenario.SYNC_GET)) {
             String busyName = "kvs-bench-busy-" + ProcessHandle.current().pid();
-            try (Child server = start("kvs", "server", "server-busy",
+            try (Child server = start(
+                    "kvs",
+                    "server",
+                    "server-busy",
                     List.of(busyName, Settings.BUSY_SERVER_IDLE, settings.workersArgument()))) {
                 server.expect("READY", 60);
                 progress("kvs server up (" + Settings.BUSY_SERVER_IDLE + " worker x" + settings.effectiveWorkers()
@@ -264,7 +316,10 @@ public final class LoadGenerator {
         }
         String name = "kvs-bench-balanced-" + ProcessHandle.current().pid();
         int entries = 1_000_000;
-        try (Child server = start("kvs", "server", "server-balanced",
+        try (Child server = start(
+                "kvs",
+                "server",
+                "server-balanced",
                 List.of(name, Settings.LIBRARY_SERVER_IDLE, settings.workersArgument()))) {
             server.expect("READY", 60);
             String[] before = server.expectAfter("heap", "HEAP").split(" ");
@@ -272,10 +327,18 @@ public final class LoadGenerator {
             String[] after = server.expectAfter("heap", "HEAP").split(" ");
             long stored = Long.parseLong(after[1]);
             double perEntry = (double) (Long.parseLong(after[0]) - Long.parseLong(before[0])) / stored;
-            progress(String.format(Locale.ROOT, "heap per entry: %.1f bytes (%d entries of 8 B key + 100 B value; raw 108 B, %.2fx)",
-                    perEntry, stored, perEntry / 108));
-            notes.add(String.format(Locale.ROOT, "heap per stored entry (8 B key, 100 B value, %d entries): %.1f bytes = %.2fx raw",
-                    stored, perEntry, perEntry / 108));
+            progress(String.format(
+                    Locale.ROOT,
+                    "heap per entry: %.1f bytes (%d entries of 8 B key + 100 B value; raw 108 B, %.2fx)",
+                    perEntry,
+                    stored,
+                    perEntry / 108));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "heap per stored entry (8 B key, 100 B value, %d entries): %.1f bytes = %.2fx raw",
+                    stored,
+                    perEntry,
+                    perEntry / 108));
             idleCpu = idleCpu(server, name);
         }
     }

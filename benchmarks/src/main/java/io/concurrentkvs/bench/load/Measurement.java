@@ -30,15 +30,22 @@ record Measurement(long ops, long nanos, long errors, long allocatedBytes, long 
         byte[] bytes = new byte[length];
         buffer.flip();
         buffer.get(bytes);
-        return ops + " " + nanos + " " + errors + " " + allocatedBytes + " " + cpuNanos + " " + Base64.getEncoder().encodeToString(bytes);
+        return ops + " " + nanos + " " + errors + " " + allocatedBytes + " " + cpuNanos + " "
+                + Base64.getEncoder().encodeToString(bytes);
     }
 
     static Measurement decode(String line) {
         String[] f = line.trim().split(" ");
         try {
-            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[5])), 1);
-            return new Measurement(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[4]), h);
+            Histogram h = Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(f[5])), 1);
+            return new Measurement(
+                    Long.parseLong(f[0]),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[4]),
+                    h);
         } catch (DataFormatException e) {
             throw new IllegalStateException("corrupt histogram from a child: " + e, e);
         }
@@ -63,11 +70,23 @@ record Measurement(long ops, long nanos, long errors, long allocatedBytes, long 
             alloc += m.allocatedBytes;
             cpu += m.cpuNanos;
         }
-        return new Aggregate(parts.size(), ops, rate, errors, ops == 0 ? 0 : (double) alloc / ops,
-                ops == 0 ? 0 : (double) cpu / ops, all);
+        return new Aggregate(
+                parts.size(),
+                ops,
+                rate,
+                errors,
+                ops == 0 ? 0 : (double) alloc / ops,
+                ops == 0 ? 0 : (double) cpu / ops,
+                all);
     }
 
     /** The merged result of one scenario across its client processes. */
-    record Aggregate(int processes, long ops, double opsPerSecond, long errors, double clientBytesPerOp,
-            double clientCpuNanosPerOp, Histogram latency) {}
+    record Aggregate(
+            int processes,
+            long ops,
+            double opsPerSecond,
+            long errors,
+            double clientBytesPerOp,
+            double clientCpuNanosPerOp,
+            Histogram latency) {}
 }

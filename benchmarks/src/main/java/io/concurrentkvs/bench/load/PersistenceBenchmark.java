@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * [--redis-everysec-port P] [--redis-always-port P] [--work-dir DIR]}.
  */
 public final class PersistenceBenchmark {
-    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    private static final List<String> JVM =
+            List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     private static final String NONE = "none";
 
     private long warmupMs = 2_000;
@@ -57,6 +57,7 @@ public final class PersistenceBenchmark {
     private int childCounter;
     /** Measurements by system label, then by scenario, one per round. */
     private final Map<String, Map<Scenario, List<Measurement.Aggregate>>> rows = new LinkedHashMap<>();
+
     private final List<String> notes = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -70,8 +71,11 @@ public final class PersistenceBenchmark {
         System.out.println();
         long start = System.nanoTime();
         b.run();
-        System.out.printf(Locale.ROOT, "total time %d s, load average at the end %s%n",
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), Environment.loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "total time %d s, load average at the end %s%n",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                Environment.loadAverage());
         System.exit(0);
     }
 
@@ -96,9 +100,10 @@ public final class PersistenceBenchmark {
                 case "--redis-everysec-port" -> redisEverysecPort = Integer.parseInt(args[++i]);
                 case "--redis-always-port" -> redisAlwaysPort = Integer.parseInt(args[++i]);
                 case "--work-dir" -> workDir = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --quick "
-                        + "--warmup-ms N --measure-ms N --keys N --window N --probe-count N --rounds N --redis-port P "
-                        + "--redis-everysec-port P --redis-always-port P --work-dir DIR");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i] + "; options: --quick "
+                            + "--warmup-ms N --measure-ms N --keys N --window N --probe-count N --rounds N --redis-port P "
+                            + "--redis-everysec-port P --redis-always-port P --work-dir DIR");
             }
         }
     }
@@ -151,9 +156,10 @@ public final class PersistenceBenchmark {
     }
 
     private void runKvs(String label, FsyncPolicy policy) throws IOException {
-        String name = "kvs-bench-persist-" + ProcessHandle.current().pid() + "-" + (policy == null ? NONE
-                : policy.name().toLowerCase(Locale.ROOT));
-        Path data = workDir.resolve("data-" + (policy == null ? NONE : policy.name().toLowerCase(Locale.ROOT)))
+        String name = "kvs-bench-persist-" + ProcessHandle.current().pid() + "-"
+                + (policy == null ? NONE : policy.name().toLowerCase(Locale.ROOT));
+        Path data = workDir.resolve(
+                        "data-" + (policy == null ? NONE : policy.name().toLowerCase(Locale.ROOT)))
                 .toAbsolutePath();
         deleteTree(data);
         List<String> args = new ArrayList<>(List.of(name, "balanced", "default"));
@@ -168,7 +174,10 @@ public final class PersistenceBenchmark {
             load("kvs", name);
             measureAll(label, "kvs", name);
             if (policy != null) {
-                notes.add(String.format(Locale.ROOT, "%s: persistence directory held %.1f MiB at the end", label,
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "%s: persistence directory held %.1f MiB at the end",
+                        label,
                         treeSize(data) / 1048576.0));
             }
         } finally {
@@ -201,15 +210,30 @@ public final class PersistenceBenchmark {
         for (Scenario s : List.of(Scenario.SYNC_SET, Scenario.SET_ALL)) {
             int inFlight = s == Scenario.SYNC_SET ? 1 : window;
             progress(String.format(Locale.ROOT, "  %s", s.title));
-            try (Child client = start(system, "client", List.of(system, target, s.id(), "var", Integer.toString(keys),
-                    Integer.toString(inFlight), Long.toString(warmupMs), Long.toString(measureMs),
-                    Long.toString(1000L * childCounter)))) {
+            try (Child client = start(
+                    system,
+                    "client",
+                    List.of(
+                            system,
+                            target,
+                            s.id(),
+                            "var",
+                            Integer.toString(keys),
+                            Integer.toString(inFlight),
+                            Long.toString(warmupMs),
+                            Long.toString(measureMs),
+                            Long.toString(1000L * childCounter)))) {
                 client.expect("READY", 120 + warmupMs / 1000);
                 client.send("GO");
                 Measurement m = Measurement.decode(client.expect("RESULT", 120 + measureMs / 1000));
                 Measurement.Aggregate agg = Measurement.aggregate(List.of(m));
-                rows.computeIfAbsent(label, k -> new LinkedHashMap<>()).computeIfAbsent(s, k -> new ArrayList<>()).add(agg);
-                progress(String.format(Locale.ROOT, "    %,.0f ops/s%s", agg.opsPerSecond(),
+                rows.computeIfAbsent(label, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(s, k -> new ArrayList<>())
+                        .add(agg);
+                progress(String.format(
+                        Locale.ROOT,
+                        "    %,.0f ops/s%s",
+                        agg.opsPerSecond(),
                         agg.errors() > 0 ? ", " + agg.errors() + " errors" : ""));
             } catch (RuntimeException e) {
                 notes.add(label + " / " + s.title + " failed: " + e.getMessage());
@@ -219,15 +243,28 @@ public final class PersistenceBenchmark {
     }
 
     private String table() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-30s %16s %10s %10s %18s   %s%n", "system",
-                "sync set ops/s", "p50 us", "p99 us", "setAll ops/s", "every round (sync set / setAll)"));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-30s %16s %10s %10s %18s   %s%n",
+                "system",
+                "sync set ops/s",
+                "p50 us",
+                "p99 us",
+                "setAll ops/s",
+                "every round (sync set / setAll)"));
         rows.forEach((label, bySystem) -> {
             Measurement.Aggregate sync = median(label, Scenario.SYNC_SET);
             Measurement.Aggregate all = median(label, Scenario.SET_ALL);
-            sb.append(String.format(Locale.ROOT, "%-30s %16s %10s %10s %18s   %s / %s%n", label, rate(sync),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-30s %16s %10s %10s %18s   %s / %s%n",
+                    label,
+                    rate(sync),
                     sync == null ? "-" : micros(sync.latency().getValueAtPercentile(50)),
-                    sync == null ? "-" : micros(sync.latency().getValueAtPercentile(99)), rate(all),
-                    everyRound(bySystem.get(Scenario.SYNC_SET)), everyRound(bySystem.get(Scenario.SET_ALL))));
+                    sync == null ? "-" : micros(sync.latency().getValueAtPercentile(99)),
+                    rate(all),
+                    everyRound(bySystem.get(Scenario.SYNC_SET)),
+                    everyRound(bySystem.get(Scenario.SET_ALL))));
         });
         return sb.toString();
     }
@@ -254,7 +291,8 @@ public final class PersistenceBenchmark {
         if (a == null) {
             return "-";
         }
-        return String.format(Locale.ROOT, "%,.0f", a.opsPerSecond()) + (a.errors() > 0 ? " (" + a.errors() + " err)" : "");
+        return String.format(Locale.ROOT, "%,.0f", a.opsPerSecond())
+                + (a.errors() > 0 ? " (" + a.errors() + " err)" : "");
     }
 
     private static String micros(long nanos) {
@@ -270,22 +308,38 @@ public final class PersistenceBenchmark {
         double alwaysSync = rate("kvs, " + FsyncPolicy.ALWAYS, Scenario.SYNC_SET);
         if (none > 0 && everySecond > 0) {
             double cost = 1 - everySecond / none;
-            sb.append(String.format(Locale.ROOT, "EVERY_SECOND setAll within 10%% of no persistence: %,.0f vs %,.0f ops/s,"
-                    + " cost %.1f%% -> %s%n", everySecond, none, 100 * cost, cost <= 0.10 ? "MET" : "MISSED"));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "EVERY_SECOND setAll within 10%% of no persistence: %,.0f vs %,.0f ops/s," + " cost %.1f%% -> %s%n",
+                    everySecond,
+                    none,
+                    100 * cost,
+                    cost <= 0.10 ? "MET" : "MISSED"));
         }
         double fsyncSeconds = datasync.latency().getValueAtPercentile(50) / 1e9;
         if (always > 0 && fsyncSeconds > 0) {
             double ceiling = window / fsyncSeconds;
             double bounded = none > 0 ? Math.min(ceiling, none) : ceiling;
-            sb.append(String.format(Locale.ROOT, "ALWAYS setAll (window %d): %,.0f ops/s; group-commit ceiling"
-                    + " window / fdatasync p50 = %d / %.0f us = %,.0f ops/s%s -> %.0f%% of the ceiling%n", window, always,
-                    window, fsyncSeconds * 1e6, ceiling, none > 0 && none < ceiling
-                            ? String.format(Locale.ROOT, ", capped by no persistence at %,.0f", none) : "",
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "ALWAYS setAll (window %d): %,.0f ops/s; group-commit ceiling"
+                            + " window / fdatasync p50 = %d / %.0f us = %,.0f ops/s%s -> %.0f%% of the ceiling%n",
+                    window,
+                    always,
+                    window,
+                    fsyncSeconds * 1e6,
+                    ceiling,
+                    none > 0 && none < ceiling
+                            ? String.format(Locale.ROOT, ", capped by no persistence at %,.0f", none)
+                            : "",
                     100 * always / bounded));
         }
         if (alwaysSync > 0 && fsyncSeconds > 0) {
-            sb.append(String.format(Locale.ROOT, "ALWAYS sync set (one writer): %,.0f ops/s; 1 / fdatasync p50 = %,.0f"
-                    + " ops/s%n", alwaysSync, 1 / fsyncSeconds));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "ALWAYS sync set (one writer): %,.0f ops/s; 1 / fdatasync p50 = %,.0f" + " ops/s%n",
+                    alwaysSync,
+                    1 / fsyncSeconds));
         }
         compare(sb, "kvs, " + FsyncPolicy.EVERY_SECOND, "redis, appendfsync everysec");
         compare(sb, "kvs, " + FsyncPolicy.ALWAYS, "redis, appendfsync always");

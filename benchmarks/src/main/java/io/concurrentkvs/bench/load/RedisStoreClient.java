@@ -58,15 +58,19 @@ final class RedisStoreClient implements StoreClient {
 
     @Override
     public long setAll(List<Map.Entry<byte[], byte[]>> entries, int window) {
-        return Flux.fromIterable(entries).flatMapSequential(e -> reactive.set(e.getKey(), e.getValue()), window)
-                .count().block();
+        return Flux.fromIterable(entries)
+                .flatMapSequential(e -> reactive.set(e.getKey(), e.getValue()), window)
+                .count()
+                .block();
     }
 
     @Override
     public long getAll(List<byte[]> keys, int window) {
         // An absent key completes empty in Lettuce; count answers, present or not, as our getAll does.
-        return Flux.fromIterable(keys).flatMapSequential(k -> reactive.get(k).defaultIfEmpty(new byte[0]), window)
-                .count().block();
+        return Flux.fromIterable(keys)
+                .flatMapSequential(k -> reactive.get(k).defaultIfEmpty(new byte[0]), window)
+                .count()
+                .block();
     }
 
     @Override

@@ -28,9 +28,21 @@ final class Report {
 
     String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-40s %-10s %5s %9s %9s %9s %9s %9s %12s %7s %14s %14s%n", "scenario",
-                "system", "procs", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "ops/s", "errors",
-                "alloc B/op c/s", "cpu ns/op c/s"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-40s %-10s %5s %9s %9s %9s %9s %9s %12s %7s %14s %14s%n",
+                "scenario",
+                "system",
+                "procs",
+                "p50 us",
+                "p90 us",
+                "p99 us",
+                "p99.9 us",
+                "max us",
+                "ops/s",
+                "errors",
+                "alloc B/op c/s",
+                "cpu ns/op c/s"));
         String previous = null;
         for (Row r : rows) {
             if (previous != null && !previous.equals(r.scenario())) {
@@ -40,11 +52,19 @@ final class Report {
             Measurement.Aggregate a = r.result();
             Histogram h = a.latency();
             boolean lat = h.getTotalCount() > 0;
-            sb.append(String.format(Locale.ROOT, "%-40s %-10s %5d %9s %9s %9s %9s %9s %12s %7d %14s %14s%n", r.scenario(),
-                    r.system(), a.processes(), lat ? us(h.getValueAtPercentile(50)) : "-",
-                    lat ? us(h.getValueAtPercentile(90)) : "-", lat ? us(h.getValueAtPercentile(99)) : "-",
-                    lat ? us(h.getValueAtPercentile(99.9)) : "-", lat ? us(h.getMaxValue()) : "-",
-                    String.format(Locale.ROOT, "%,.0f", a.opsPerSecond()), a.errors(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-40s %-10s %5d %9s %9s %9s %9s %9s %12s %7d %14s %14s%n",
+                    r.scenario(),
+                    r.system(),
+                    a.processes(),
+                    lat ? us(h.getValueAtPercentile(50)) : "-",
+                    lat ? us(h.getValueAtPercentile(90)) : "-",
+                    lat ? us(h.getValueAtPercentile(99)) : "-",
+                    lat ? us(h.getValueAtPercentile(99.9)) : "-",
+                    lat ? us(h.getMaxValue()) : "-",
+                    String.format(Locale.ROOT, "%,.0f", a.opsPerSecond()),
+                    a.errors(),
                     bytes(a.clientBytesPerOp()) + "/" + bytes(r.serverBytesPerOp()),
                     bytes(a.clientCpuNanosPerOp()) + "/" + bytes(r.serverCpuNanosPerOp())));
         }
@@ -67,17 +87,24 @@ final class Report {
                 Histogram k = kvs.result().latency();
                 Histogram o = other.result().latency();
                 if (k.getTotalCount() > 0 && o.getTotalCount() > 0) {
-                    sb.append(String.format(Locale.ROOT, " latency p50 %s, p99 %s;",
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            " latency p50 %s, p99 %s;",
                             times((double) o.getValueAtPercentile(50) / k.getValueAtPercentile(50)),
                             times((double) o.getValueAtPercentile(99) / k.getValueAtPercentile(99))));
                 }
-                sb.append(String.format(Locale.ROOT, " throughput %s%n",
+                sb.append(String.format(
+                        Locale.ROOT,
+                        " throughput %s%n",
                         times(kvs.result().opsPerSecond() / other.result().opsPerSecond())));
             }
             Row harness = e.getValue().get("harness");
             if (harness != null) {
-                sb.append(String.format(Locale.ROOT, "%-40s kvs vs harness   throughput %s of the harness's own ceiling%n",
-                        e.getKey(), times(kvs.result().opsPerSecond() / harness.result().opsPerSecond())));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-40s kvs vs harness   throughput %s of the harness's own ceiling%n",
+                        e.getKey(),
+                        times(kvs.result().opsPerSecond() / harness.result().opsPerSecond())));
             }
         }
         sb.append("(latency: peer's time / ours, so >1x means we are faster; throughput: ours / peer's)\n");
@@ -93,8 +120,10 @@ final class Report {
     String targets() {
         StringBuilder sb = new StringBuilder("== Targets (issue 11, defaults) ==\n");
         if (settings != null && !settings.kvsDefaults()) {
-            sb.append("(the main KVS rows did not run with the library defaults: server idle=").append(settings.serverIdle)
-                    .append(", workers=").append(settings.effectiveWorkers())
+            sb.append("(the main KVS rows did not run with the library defaults: server idle=")
+                    .append(settings.serverIdle)
+                    .append(", workers=")
+                    .append(settings.effectiveWorkers())
                     .append(settings.poller.isEmpty() ? "" : ", poller=" + settings.poller)
                     .append("; the targets assume the defaults)\n");
         }
@@ -149,7 +178,8 @@ final class Report {
     }
 
     private void targetPipelined(StringBuilder sb) {
-        String what = "3. async get pipelined, one client process, 1000 in flight: >= 3 M ops/s (aim 5 M), >= 20x Redis+Lettuce";
+        String what =
+                "3. async get pipelined, one client process, 1000 in flight: >= 3 M ops/s (aim 5 M), >= 20x Redis+Lettuce";
         Row kvs = find(Scenario.ASYNC_GET.title, "kvs");
         if (kvs == null) {
             sb.append(skipped(what, "no kvs async get row"));
@@ -196,7 +226,10 @@ final class Report {
                 v.missing(name + " Redis");
             } else {
                 double x = r / redis.result().opsPerSecond();
-                v.check(x >= 20, name + " vs Redis", "Redis " + mops(redis.result().opsPerSecond()) + " = " + times(x));
+                v.check(
+                        x >= 20,
+                        name + " vs Redis",
+                        "Redis " + mops(redis.result().opsPerSecond()) + " = " + times(x));
             }
         }
         if (settings != null && settings.window != 256) {
@@ -220,7 +253,8 @@ final class Report {
         v.info(mops(kvs.result().opsPerSecond()));
         Row redis = find(Scenario.ASYNC_GET_256.title, "redis");
         if (redis != null) {
-            v.info("Redis p99 " + us(percentile(redis, 99)) + " us, " + mops(redis.result().opsPerSecond()) + " (not judged)");
+            v.info("Redis p99 " + us(percentile(redis, 99)) + " us, "
+                    + mops(redis.result().opsPerSecond()) + " (not judged)");
         }
         sb.append(v);
     }
@@ -232,15 +266,24 @@ final class Report {
         for (Map.Entry<String, Map<String, Row>> e : byScenario().entrySet()) {
             Row kvs = e.getValue().get("kvs");
             Row chronicle = e.getValue().get("chronicle");
-            if (!e.getKey().startsWith(Scenario.MIX.title) || kvs == null || chronicle == null
-                    || kvs.result().processes() != 4 || chronicle.result().processes() != 4) {
+            if (!e.getKey().startsWith(Scenario.MIX.title)
+                    || kvs == null
+                    || chronicle == null
+                    || kvs.result().processes() != 4
+                    || chronicle.result().processes() != 4) {
                 continue;
             }
             any = true;
-            String keys = e.getKey().substring(Scenario.MIX.title.length()).replace(", 4 proc", "").replace(", ", "");
+            String keys = e.getKey()
+                    .substring(Scenario.MIX.title.length())
+                    .replace(", 4 proc", "")
+                    .replace(", ", "");
             double x = kvs.result().opsPerSecond() / chronicle.result().opsPerSecond();
-            v.check(x >= 1, keys, keys + " " + mops(kvs.result().opsPerSecond()) + " vs "
-                    + mops(chronicle.result().opsPerSecond()).replace(" ops/s", "") + " = " + times(x));
+            v.check(
+                    x >= 1,
+                    keys,
+                    keys + " " + mops(kvs.result().opsPerSecond()) + " vs "
+                            + mops(chronicle.result().opsPerSecond()).replace(" ops/s", "") + " = " + times(x));
             v.noErrors(keys, kvs);
         }
         sb.append(any ? v.toString() : skipped(what, "no 4-process mix rows of both kvs and chronicle"));
@@ -253,8 +296,17 @@ final class Report {
             return;
         }
         Verdict v = new Verdict(what);
-        v.check(idleCpu.together() < 5, "CPU", String.format(Locale.ROOT, "server %.2f%% + client %.2f%% = %.2f%% (%s server, %.1f s)",
-                idleCpu.serverPercent(), idleCpu.clientPercent(), idleCpu.together(), idleCpu.serverIdle(), idleCpu.seconds()));
+        v.check(
+                idleCpu.together() < 5,
+                "CPU",
+                String.format(
+                        Locale.ROOT,
+                        "server %.2f%% + client %.2f%% = %.2f%% (%s server, %.1f s)",
+                        idleCpu.serverPercent(),
+                        idleCpu.clientPercent(),
+                        idleCpu.together(),
+                        idleCpu.serverIdle(),
+                        idleCpu.seconds()));
         sb.append(v);
     }
 
@@ -300,7 +352,8 @@ final class Report {
         public String toString() {
             return (failed.isEmpty() ? "MET     " : "MISSED  ") + what + ": " + String.join(", ", shown)
                     + (failed.isEmpty() ? "" : " [missed: " + String.join(", ", failed) + "]")
-                    + (missing.isEmpty() ? "" : " (not measured, so not judged: " + String.join(", ", missing) + ")") + "\n";
+                    + (missing.isEmpty() ? "" : " (not measured, so not judged: " + String.join(", ", missing) + ")")
+                    + "\n";
         }
     }
 
@@ -312,8 +365,15 @@ final class Report {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s server %.2f%% + client %.2f%% = %.2f%% of one core over %.1f s "
-                    + "(/proc utime+stime; target < 5%%)", serverIdle, serverPercent, clientPercent, together(), seconds);
+            return String.format(
+                    Locale.ROOT,
+                    "%s server %.2f%% + client %.2f%% = %.2f%% of one core over %.1f s "
+                            + "(/proc utime+stime; target < 5%%)",
+                    serverIdle,
+                    serverPercent,
+                    clientPercent,
+                    together(),
+                    seconds);
         }
     }
 
@@ -339,7 +399,8 @@ final class Report {
     }
 
     static String us(long nanos) {
-        return nanos < 10_000 ? String.format(Locale.ROOT, "%.2f", nanos / 1e3)
+        return nanos < 10_000
+                ? String.format(Locale.ROOT, "%.2f", nanos / 1e3)
                 : String.format(Locale.ROOT, "%.0f", nanos / 1e3);
     }
 

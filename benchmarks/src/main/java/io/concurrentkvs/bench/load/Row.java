@@ -5,5 +5,9 @@ package io.concurrentkvs.bench.load;
  * {@code serverBytesPerOp} and {@code serverCpuNanosPerOp} are NaN where the server is not observable
  * (Redis, Chronicle).
  */
-record Row(String scenario, String system, Measurement.Aggregate result, double serverBytesPerOp,
+record Row(
+        String scenario,
+        String system,
+        Measurement.Aggregate result,
+        double serverBytesPerOp,
         double serverCpuNanosPerOp) {}

@@ -35,6 +35,7 @@ final class Settings {
     int mixInFlight = 128;
     /** KVS server worker threads; 0: the library's default ({@link KvsServer#DEFAULT_WORKERS}). */
     int workers = 0;
+
     String serverIdle = LIBRARY_SERVER_IDLE;
     String poller = "";
     List<Integer> clientCounts = List.of(1, 2, 4);
@@ -57,28 +58,60 @@ final class Settings {
                     s.largeKeySpace = 0;
                     s.clientCounts = List.of(1, 2, 4); // 4: the mix target is judged with 4 processes
                     break;
-                case "--warmup-ms": s.warmupMs = Long.parseLong(args[++i]); break;
-                case "--measure-ms": s.measureMs = Long.parseLong(args[++i]); break;
-                case "--keys": s.keySpace = Integer.parseInt(args[++i]); break;
-                case "--large-keys": s.largeKeySpace = Integer.parseInt(args[++i]); break;
-                case "--inflight": s.inFlight = Integer.parseInt(args[++i]); break;
-                case "--window": s.window = Integer.parseInt(args[++i]); break;
-                case "--mix-inflight": s.mixInFlight = Integer.parseInt(args[++i]); break;
-                case "--workers": s.workers = Integer.parseInt(args[++i]); break;
-                case "--server-idle": s.serverIdle = IdleStrategy.parse(args[++i]).toString(); break;
-                case "--poller": s.poller = args[++i]; break;
-                case "--clients": s.clientCounts = ints(args[++i]); break;
-                case "--systems": s.systems = Set.copyOf(Arrays.asList(args[++i].split(","))); break;
+                case "--warmup-ms":
+                    s.warmupMs = Long.parseLong(args[++i]);
+                    break;
+                case "--measure-ms":
+                    s.measureMs = Long.parseLong(args[++i]);
+                    break;
+                case "--keys":
+                    s.keySpace = Integer.parseInt(args[++i]);
+                    break;
+                case "--large-keys":
+                    s.largeKeySpace = Integer.parseInt(args[++i]);
+                    break;
+                case "--inflight":
+                    s.inFlight = Integer.parseInt(args[++i]);
+                    break;
+                case "--window":
+                    s.window = Integer.parseInt(args[++i]);
+                    break;
+                case "--mix-inflight":
+                    s.mixInFlight = Integer.parseInt(args[++i]);
+                    break;
+                case "--workers":
+                    s.workers = Integer.parseInt(args[++i]);
+                    break;
+                case "--server-idle":
+                    s.serverIdle = IdleStrategy.parse(args[++i]).toString();
+                    break;
+                case "--poller":
+                    s.poller = args[++i];
+                    break;
+                case "--clients":
+                    s.clientCounts = ints(args[++i]);
+                    break;
+                case "--systems":
+                    s.systems = Set.copyOf(Arrays.asList(args[++i].split(",")));
+                    break;
                 case "--only":
                     s.scenarios = EnumSet.noneOf(Scenario.class);
                     for (String name : args[++i].split(",")) {
                         s.scenarios.add(Scenario.parse(name));
                     }
                     break;
-                case "--no-extras": s.extras = false; break;
-                case "--redis-port": s.redisPort = Integer.parseInt(args[++i]); break;
-                case "--work-dir": s.workDir = Path.of(args[++i]); break;
-                case "--jfr": s.jfrDir = Path.of(args[++i]); break;
+                case "--no-extras":
+                    s.extras = false;
+                    break;
+                case "--redis-port":
+                    s.redisPort = Integer.parseInt(args[++i]);
+                    break;
+                case "--work-dir":
+                    s.workDir = Path.of(args[++i]);
+                    break;
+                case "--jfr":
+                    s.jfrDir = Path.of(args[++i]);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
             }
@@ -124,19 +157,29 @@ final class Settings {
      */
     String kvsDescription() {
         return "kvs server: idle=" + serverIdle + mark(serverIdle.equals(LIBRARY_SERVER_IDLE), LIBRARY_SERVER_IDLE)
-                + ", workers=" + effectiveWorkers() + mark(workers == 0, "KvsServer.DEFAULT_WORKERS = " + KvsServer.DEFAULT_WORKERS
-                + " on " + Runtime.getRuntime().availableProcessors() + " CPUs")
+                + ", workers=" + effectiveWorkers()
+                + mark(
+                        workers == 0,
+                        "KvsServer.DEFAULT_WORKERS = " + KvsServer.DEFAULT_WORKERS + " on "
+                                + Runtime.getRuntime().availableProcessors() + " CPUs")
                 + ", ring " + KvsServer.DEFAULT_RING_SIZE + " slots, " + KvsServer.DEFAULT_RESPONSE_SLOTS
                 + " response slots per client, other limits (library defaults)\n"
-                + "kvs clients: " + (poller.isEmpty() ? "ConnectionOptions.defaults() (library defaults: poller idle "
-                        + ConnectionOptions.DEFAULT_POLLER_IDLE + ", sync spin " + ConnectionOptions.DEFAULT_SYNC_SPIN.toNanos() / 1000
-                        + " us, timeout " + ConnectionOptions.DEFAULT_TIMEOUT.toMillis() + " ms)"
+                + "kvs clients: "
+                + (poller.isEmpty()
+                        ? "ConnectionOptions.defaults() (library defaults: poller idle "
+                                + ConnectionOptions.DEFAULT_POLLER_IDLE + ", sync spin "
+                                + ConnectionOptions.DEFAULT_SYNC_SPIN.toNanos() / 1000
+                                + " us, timeout " + ConnectionOptions.DEFAULT_TIMEOUT.toMillis() + " ms)"
                         : "poller idle=" + poller + " (not the library default " + ConnectionOptions.DEFAULT_POLLER_IDLE
-                        + "), other ConnectionOptions defaults")
-                + "; batch window(setAll/getAll)=" + window + (window == 256 ? " (the targets' window)" : " (targets assume 256)")
-                + "\nextras: sync get with a " + BUSY_SERVER_IDLE + " server (not the default: target 2), heap per entry and idle "
+                                + "), other ConnectionOptions defaults")
+                + "; batch window(setAll/getAll)=" + window
+                + (window == 256 ? " (the targets' window)" : " (targets assume 256)")
+                + "\nextras: sync get with a " + BUSY_SERVER_IDLE
+                + " server (not the default: target 2), heap per entry and idle "
                 + "CPU with a " + LIBRARY_SERVER_IDLE + " server (the default)"
-                + (kvsDefaults() ? "" : "\nNOTE: the main KVS rows do not run with the library defaults; the targets assume them");
+                + (kvsDefaults()
+                        ? ""
+                        : "\nNOTE: the main KVS rows do not run with the library defaults; the targets assume them");
     }
 
     private static String mark(boolean isDefault, String libraryDefault) {
@@ -154,7 +197,8 @@ final class Settings {
                 + " keys=" + keySpace + (largeKeySpace > 0 ? "," + largeKeySpace : "") + " (8-16 B)"
                 + " value=" + Keys.VALUE_BYTES + "B inflight(async)=" + inFlight + " window(setAll/getAll)=" + window
                 + " inflight(async-get-256)=" + Scenario.ASYNC_GET_256.fixedInFlight
-                + " inflight(mix, per process)=" + mixInFlight + " kvs server workers=" + effectiveWorkers() + " idle=" + serverIdle
+                + " inflight(mix, per process)=" + mixInFlight + " kvs server workers=" + effectiveWorkers() + " idle="
+                + serverIdle
                 + " kvs client poller=" + (poller.isEmpty() ? "default" : poller)
                 + " client processes(mix)=" + clientCounts + " systems=" + systems
                 + " redis=" + (redisPort > 0 ? "127.0.0.1:" + redisPort : "off")

@@ -35,6 +35,7 @@ final class ChurnWorkload {
     private long rejected;
     /** Rejections that named a limit other than maxDataBytes (the entry limit or a segment's index). */
     private long rejectedForEntries;
+
     private long firstRejectionLiveBytes = -1;
     private long phaseFirstRejection = -1;
     private long phaseLowestRejection = -1;
@@ -52,7 +53,8 @@ final class ChurnWorkload {
     /** Value lengths drawn uniformly from {@code [min, max]} from now on, live bytes kept near {@code target}. */
     void configure(int min, int max, long target) {
         if (min < 0 || max < min || max > value.length) {
-            throw new IllegalArgumentException("value sizes [" + min + ", " + max + "] outside [0, " + value.length + "]");
+            throw new IllegalArgumentException(
+                    "value sizes [" + min + ", " + max + "] outside [0, " + value.length + "]");
         }
         this.minValue = min;
         this.maxValue = max;

@@ -13,8 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Fragmentation under churn: an in-process {@link SharedStore} of fixed capacity (a file under {@code
@@ -45,43 +45,62 @@ public final class StoreChurn {
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--data-mib": dataMib = Long.parseLong(args[++i]); break;
-                case "--ops": ops = Long.parseLong(args[++i]); break;
-                case "--seed": seed = Long.parseLong(args[++i]); break;
-                default: throw new IllegalArgumentException("options: --data-mib N --ops N (per phase) --seed N");
+                case "--data-mib":
+                    dataMib = Long.parseLong(args[++i]);
+                    break;
+                case "--ops":
+                    ops = Long.parseLong(args[++i]);
+                    break;
+                case "--seed":
+                    seed = Long.parseLong(args[++i]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("options: --data-mib N --ops N (per phase) --seed N");
             }
         }
         // Each scenario starts from an empty store. "ceiling": how full uniform churn can run, then whether
         // it recovers at a lower target. "shift": the value sizes move between classes at a fixed target.
         Map<String, List<Phase>> scenarios = new LinkedHashMap<>();
-        scenarios.put("ceiling", List.of(
-                new Phase("uniform", 16, 1024, 0.50, ops),
-                new Phase("uniform", 16, 1024, 0.70, ops),
-                new Phase("uniform", 16, 1024, 0.80, ops),
-                new Phase("uniform", 16, 1024, 0.90, ops),
-                new Phase("uniform", 16, 1024, 0.95, ops),
-                new Phase("uniform", 16, 1024, 0.70, ops)));
-        scenarios.put("shift", List.of(
-                new Phase("uniform", 16, 1024, 0.70, ops),
-                new Phase("small", 16, 128, 0.70, ops),
-                new Phase("large", 512, 1024, 0.70, ops),
-                new Phase("small", 16, 128, 0.70, ops)));
+        scenarios.put(
+                "ceiling",
+                List.of(
+                        new Phase("uniform", 16, 1024, 0.50, ops),
+                        new Phase("uniform", 16, 1024, 0.70, ops),
+                        new Phase("uniform", 16, 1024, 0.80, ops),
+                        new Phase("uniform", 16, 1024, 0.90, ops),
+                        new Phase("uniform", 16, 1024, 0.95, ops),
+                        new Phase("uniform", 16, 1024, 0.70, ops)));
+        scenarios.put(
+                "shift",
+                List.of(
+                        new Phase("uniform", 16, 1024, 0.70, ops),
+                        new Phase("small", 16, 128, 0.70, ops),
+                        new Phase("large", 512, 1024, 0.70, ops),
+                        new Phase("small", 16, 128, 0.70, ops)));
         System.out.println("== SharedStore under churn ==");
-        System.out.print(Environment.describe(ManagementFactory.getRuntimeMXBean().getInputArguments(), "this JVM"));
+        System.out.print(
+                Environment.describe(ManagementFactory.getRuntimeMXBean().getInputArguments(), "this JVM"));
         long dataBytes = dataMib << 20;
         int maxRecord = StoreLayout.recordLength(KvsServer.DEFAULT_MAX_KEY_BYTES, KvsServer.DEFAULT_MAX_VALUE_BYTES);
-        long maxEntries = Math.min(StoreGeometry.MAX_ENTRIES, dataBytes / 48); // never the limit: 48 B is the smallest record
+        long maxEntries =
+                Math.min(StoreGeometry.MAX_ENTRIES, dataBytes / 48); // never the limit: 48 B is the smallest record
         StoreGeometry geometry = new StoreGeometry(KvsServer.DEFAULT_STRIPES, maxEntries, dataBytes, maxRecord);
         System.out.println("store:    " + geometry);
         System.out.println("keys 8-16 B, a new key per insert; seed " + seed);
-        Path file = Path.of("/dev/shm", "kvs-bench-churn-" + ProcessHandle.current().pid() + ".store");
+        Path file =
+                Path.of("/dev/shm", "kvs-bench-churn-" + ProcessHandle.current().pid() + ".store");
         try {
             for (Map.Entry<String, List<Phase>> scenario : scenarios.entrySet()) {
                 System.out.println();
                 System.out.println("-- scenario " + scenario.getKey() + " (an empty store) --");
                 // fresh: the file is reserved anew, all zeros, as format() needs.
-                try (StoreFile storeFile = StoreFile.open(file, geometry, true, PosixFilePermissions.fromString("rw-------"))) {
-                    SharedStore store = SharedStore.format("churn", storeFile.memory(), seed, System.currentTimeMillis(),
+                try (StoreFile storeFile =
+                        StoreFile.open(file, geometry, true, PosixFilePermissions.fromString("rw-------"))) {
+                    SharedStore store = SharedStore.format(
+                            "churn",
+                            storeFile.memory(),
+                            seed,
+                            System.currentTimeMillis(),
                             ProcessHandle.current().pid());
                     run(store, geometry, scenario.getValue(), seed);
                 }
@@ -95,8 +114,21 @@ public final class StoreChurn {
     static void run(SharedStore store, StoreGeometry geometry, List<Phase> phases, long seed) {
         ChurnWorkload churn = new ChurnWorkload(store, seed, 1024);
         long data = geometry.dataBytes();
-        System.out.printf(Locale.ROOT, "%-12s %9s %11s %9s %9s %9s %7s %7s %7s %8s %8s %9s%n", "phase", "target", "ops",
-                "entries", "live MiB", "pages MiB", "live%", "pages%", "frag%", "round%", "holes%", "rejected");
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %9s %11s %9s %9s %9s %7s %7s %7s %8s %8s %9s%n",
+                "phase",
+                "target",
+                "ops",
+                "entries",
+                "live MiB",
+                "pages MiB",
+                "live%",
+                "pages%",
+                "frag%",
+                "round%",
+                "holes%",
+                "rejected");
         List<String> summary = new ArrayList<>();
         long total = 0;
         for (Phase phase : phases) {
@@ -115,22 +147,44 @@ public final class StoreChurn {
             }
             total += phase.ops;
             double seconds = (System.nanoTime() - start) / 1e9;
-            summary.add(String.format(Locale.ROOT, "%-12s values %4d-%4d B, target %2.0f%%: %,d ops in %.1f s; pages up to "
-                    + "%.1f%%; live at the end %.1f%%; writes rejected: %,d%s", phase.name, phase.minValue, phase.maxValue,
-                    100 * phase.target, phase.ops, seconds, 100 * maxPages, 100.0 * churn.liveBytes() / data,
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "%-12s values %4d-%4d B, target %2.0f%%: %,d ops in %.1f s; pages up to "
+                            + "%.1f%%; live at the end %.1f%%; writes rejected: %,d%s",
+                    phase.name,
+                    phase.minValue,
+                    phase.maxValue,
+                    100 * phase.target,
+                    phase.ops,
+                    seconds,
+                    100 * maxPages,
+                    100.0 * churn.liveBytes() / data,
                     churn.rejected() - rejectedBefore,
-                    churn.rejected() > rejectedBefore ? String.format(Locale.ROOT, ", the first with live data at %.1f%%, "
-                            + "the lowest at %.1f%%", 100.0 * churn.phaseFirstRejectionLiveBytes() / data,
-                            100.0 * churn.phaseLowestRejectionLiveBytes() / data) : ""));
+                    churn.rejected() > rejectedBefore
+                            ? String.format(
+                                    Locale.ROOT,
+                                    ", the first with live data at %.1f%%, " + "the lowest at %.1f%%",
+                                    100.0 * churn.phaseFirstRejectionLiveBytes() / data,
+                                    100.0 * churn.phaseLowestRejectionLiveBytes() / data)
+                            : ""));
         }
         System.out.println();
         summary.forEach(System.out::println);
-        System.out.println(churn.firstRejectionLiveBytes() >= 0 ? String.format(Locale.ROOT,
-                "first rejected write of the scenario with live data at %.1f%%; of %,d rejections %,d named the entry "
-                + "limit, the rest maxDataBytes", 100.0 * churn.firstRejectionLiveBytes() / data, churn.rejected(),
-                churn.rejectedForEntries()) : "no write of the scenario was rejected");
-        System.out.printf(Locale.ROOT, "(live%%, pages%%: shares of the %,d-byte data area; frag%% = 1 - live/pages, "
-                + "round%% = 1 - live/blocks (size classes), holes%% = 1 - blocks/pages (free blocks in pages in use))%n", data);
+        System.out.println(
+                churn.firstRejectionLiveBytes() >= 0
+                        ? String.format(
+                                Locale.ROOT,
+                                "first rejected write of the scenario with live data at %.1f%%; of %,d rejections %,d named the entry "
+                                        + "limit, the rest maxDataBytes",
+                                100.0 * churn.firstRejectionLiveBytes() / data,
+                                churn.rejected(),
+                                churn.rejectedForEntries())
+                        : "no write of the scenario was rejected");
+        System.out.printf(
+                Locale.ROOT,
+                "(live%%, pages%%: shares of the %,d-byte data area; frag%% = 1 - live/pages, "
+                        + "round%% = 1 - live/blocks (size classes), holes%% = 1 - blocks/pages (free blocks in pages in use))%n",
+                data);
     }
 
     /** The store's count and live bytes must be the workload's own: anything else is an accounting bug. */
@@ -144,10 +198,20 @@ public final class StoreChurn {
 
     private static void print(Phase phase, long ops, StoreUsage u, long rejected) {
         double data = u.dataBytes();
-        System.out.printf(Locale.ROOT, "%-12s %8.0f%% %,11d %,9d %9.1f %9.1f %7.1f %7.1f %7.1f %8.1f %8.1f %,9d%n",
-                phase.name, 100 * phase.target, ops, u.entries(), u.liveBytes() / 1048576.0, u.pageBytes() / 1048576.0,
-                100 * u.liveBytes() / data, 100 * u.pageBytes() / data, 100 * u.fragmentation(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %8.0f%% %,11d %,9d %9.1f %9.1f %7.1f %7.1f %7.1f %8.1f %8.1f %,9d%n",
+                phase.name,
+                100 * phase.target,
+                ops,
+                u.entries(),
+                u.liveBytes() / 1048576.0,
+                u.pageBytes() / 1048576.0,
+                100 * u.liveBytes() / data,
+                100 * u.pageBytes() / data,
+                100 * u.fragmentation(),
                 u.blockBytes() == 0 ? 0 : 100 * (1 - (double) u.liveBytes() / u.blockBytes()),
-                u.pageBytes() == 0 ? 0 : 100 * (1 - (double) u.blockBytes() / u.pageBytes()), rejected);
+                u.pageBytes() == 0 ? 0 : 100 * (1 - (double) u.blockBytes() / u.pageBytes()),
+                rejected);
     }
 }

@@ -29,8 +29,9 @@ class HarnessSanityTest {
 
     @Test
     void variableKeysAreTheDecimalIndexAfterFiller() {
-        for (long index : new long[] {0, 7, 9, 10, 99, 12_345, 99_999, 100_000, 9_999_999, 10_000_000,
-                10_499_999, 1_234_567_890_123L}) {
+        for (long index : new long[] {
+            0, 7, 9, 10, 99, 12_345, 99_999, 100_000, 9_999_999, 10_000_000, 10_499_999, 1_234_567_890_123L
+        }) {
             String digits = Long.toString(index);
             String key = new String(Keys.varKey(index), StandardCharsets.US_ASCII);
             assertThat(key).startsWith("k").endsWith(digits);
@@ -42,7 +43,8 @@ class HarnessSanityTest {
         assertThat(new String(Keys.varKey(0), StandardCharsets.US_ASCII)).isEqualTo("kxxxxxx0");
         assertThat(new String(Keys.varKey(10), StandardCharsets.US_ASCII)).isEqualTo("kxxxxxxx10");
         assertThat(new String(Keys.varKey(100_000), StandardCharsets.US_ASCII)).isEqualTo("kxxx100000");
-        assertThat(new String(Keys.varKey(10_499_999), StandardCharsets.US_ASCII)).isEqualTo("kxxxx10499999");
+        assertThat(new String(Keys.varKey(10_499_999), StandardCharsets.US_ASCII))
+                .isEqualTo("kxxxx10499999");
         assertThatThrownBy(() -> Keys.varKey(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -15,7 +15,8 @@ class LargeStoreSizingTest {
         int entries = 40_000;
         int stripes = 16;
         int maxRecord = StoreLayout.recordLength(256, 4096);
-        long maxData = LargeStoreBenchmark.maxDataBytes(entries, stripes, maxRecord, StoreLayout.recordLength(16, Keys.VALUE_BYTES));
+        long maxData = LargeStoreBenchmark.maxDataBytes(
+                entries, stripes, maxRecord, StoreLayout.recordLength(16, Keys.VALUE_BYTES));
         StoreGeometry geometry = new StoreGeometry(stripes, entries + entries / 20, maxData, maxRecord);
         SharedStore store = SharedStore.format("sizing", StoreMemory.onHeap(geometry), 3, 0, 0);
         byte[] value = Keys.value(1);
@@ -27,6 +28,7 @@ class LargeStoreSizingTest {
         }
         assertThat(store.size()).isEqualTo(entries);
         // Tight: less than 3% beyond what the records' blocks fill, at this size (1% + 2 pages per segment).
-        assertThat((double) store.usage().dataBytes() / store.usage().pageBytes()).isLessThan(1.03 + 2.0 * stripes * geometry.pageSize() / maxData);
+        assertThat((double) store.usage().dataBytes() / store.usage().pageBytes())
+                .isLessThan(1.03 + 2.0 * stripes * geometry.pageSize() / maxData);
     }
 }

@@ -47,24 +47,39 @@ class ReportTargetsTest {
     }
 
     private static String line(String targets, String prefix) {
-        return targets.lines().filter(l -> l.substring(8).startsWith(prefix)).findFirst()
+        return targets.lines()
+                .filter(l -> l.substring(8).startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line " + prefix + " in\n" + targets));
     }
 
     @Test
     void everyTargetHasAVerdictWithItsNumbers() {
         fullRun();
-        String t = new Report(rows, new Report.IdleCpu("balanced", 10, 3.0, 0.5), Settings.parse(new String[0])).targets();
+        String t =
+                new Report(rows, new Report.IdleCpu("balanced", 10, 3.0, 0.5), Settings.parse(new String[0])).targets();
 
-        assertThat(t).startsWith("== Targets (issue 11, defaults) ==\n").doesNotContain("did not run with the library defaults");
+        assertThat(t)
+                .startsWith("== Targets (issue 11, defaults) ==\n")
+                .doesNotContain("did not run with the library defaults");
         assertThat(line(t, "1.")).startsWith("MET").contains("p50 0.90 us", "p99 0.90 us", "Redis p50 90 us = 100x");
         assertThat(line(t, "2.")).startsWith("MET").contains("p99 4.00 us");
-        assertThat(line(t, "3.")).startsWith("MET").contains("3.50 M ops/s", "= 23x").doesNotContain("aim 5 M reached");
-        assertThat(line(t, "4.")).startsWith("MISSED").contains("setAll 3.20 M ops/s", "getAll 2.00 M ops/s", "= 53x", "= 33x")
+        assertThat(line(t, "3."))
+                .startsWith("MET")
+                .contains("3.50 M ops/s", "= 23x")
+                .doesNotContain("aim 5 M reached");
+        assertThat(line(t, "4."))
+                .startsWith("MISSED")
+                .contains("setAll 3.20 M ops/s", "getAll 2.00 M ops/s", "= 53x", "= 33x")
                 .endsWith("[missed: getAll]");
-        assertThat(line(t, "5.")).startsWith("MISSED").contains("p99 2001 us", "Redis p99 3000 us").endsWith("[missed: p99]");
-        assertThat(line(t, "6.")).startsWith("MISSED").contains("100k keys 1.20 M ops/s vs 0.60 M = 2.00x",
-                "1000k keys 0.50 M ops/s vs 0.55 M = 0.91x").endsWith("[missed: 1000k keys]");
+        assertThat(line(t, "5."))
+                .startsWith("MISSED")
+                .contains("p99 2001 us", "Redis p99 3000 us")
+                .endsWith("[missed: p99]");
+        assertThat(line(t, "6."))
+                .startsWith("MISSED")
+                .contains("100k keys 1.20 M ops/s vs 0.60 M = 2.00x", "1000k keys 0.50 M ops/s vs 0.55 M = 0.91x")
+                .endsWith("[missed: 1000k keys]");
         assertThat(line(t, "7.")).startsWith("MET").contains("3.50%");
     }
 
@@ -73,7 +88,9 @@ class ReportTargetsTest {
         row(Scenario.ASYNC_GET_256.title, "kvs", 1, 800_000, 300_000, 256);
         String t = new Report(rows, null, Settings.parse(new String[0])).targets();
 
-        assertThat(line(t, "5.")).startsWith("MISSED").contains("p99 300 us", "kvs 256 failed requests")
+        assertThat(line(t, "5."))
+                .startsWith("MISSED")
+                .contains("p99 300 us", "kvs 256 failed requests")
                 .endsWith("[missed: kvs errors]");
     }
 

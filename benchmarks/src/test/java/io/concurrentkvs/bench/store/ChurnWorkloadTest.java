@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** The churn harness on a small heap store: its own bookkeeping must match the store's, rejections included. */
 class ChurnWorkloadTest {
-    private static final StoreGeometry GEOMETRY = new StoreGeometry(4, 20_000, 2L << 20, StoreLayout.recordLength(16, 1024));
+    private static final StoreGeometry GEOMETRY =
+            new StoreGeometry(4, 20_000, 2L << 20, StoreLayout.recordLength(16, 1024));
 
     private final SharedStore store = SharedStore.format("churn-test", StoreMemory.onHeap(GEOMETRY), 5, 0, 0);
     private final ChurnWorkload churn = new ChurnWorkload(store, 11, 1024);
@@ -45,7 +46,9 @@ class ChurnWorkloadTest {
         }
         assertThat(churn.rejected()).isPositive();
         assertThat(churn.firstRejectionLiveBytes()).isPositive().isLessThanOrEqualTo(GEOMETRY.dataBytes());
-        assertThat(churn.phaseLowestRejectionLiveBytes()).isPositive().isLessThanOrEqualTo(churn.phaseFirstRejectionLiveBytes());
+        assertThat(churn.phaseLowestRejectionLiveBytes())
+                .isPositive()
+                .isLessThanOrEqualTo(churn.phaseFirstRejectionLiveBytes());
         StoreUsage u = store.usage();
         assertThat(u.entries()).isEqualTo(churn.liveEntries());
         assertThat(u.liveBytes()).isEqualTo(churn.liveBytes());

@@ -55,6 +55,7 @@ final class Batch implements ResponseSlots.AnswerSink {
     private final ResponseSlots responses;
     /** Guards the mapping of {@link #responses} for a waiting thread ({@link #tryTakeAlone}). */
     final MappingGuard guard;
+
     private final int client;
     /** The dispatcher's count of slots held by batches not yet retired; this batch leaves it on retiring. */
     private final AtomicInteger activeSlots;
@@ -77,11 +78,19 @@ final class Batch implements ResponseSlots.AnswerSink {
      * ({@link #completeTaken}); written and read by that thread only.
      */
     private boolean takenReadable;
+
     private int takenStatus;
     private byte[] takenValue;
 
-    Batch(long id, int firstSlot, RequestFuture<?>[] requests, int count, ResponseSlots responses,
-            MappingGuard guard, int client, AtomicInteger activeSlots) {
+    Batch(
+            long id,
+            int firstSlot,
+            RequestFuture<?>[] requests,
+            int count,
+            ResponseSlots responses,
+            MappingGuard guard,
+            int client,
+            AtomicInteger activeSlots) {
         this.id = id;
         this.firstSlot = firstSlot;
         this.count = count;
@@ -158,7 +167,9 @@ final class Batch implements ResponseSlots.AnswerSink {
      * the caller then {@linkplain #complete completes} it. Poller only.
      */
     boolean tryBeginCompletion() {
-        return state == IN_FLIGHT && !isLeftToItsWaiter() && answered()
+        return state == IN_FLIGHT
+                && !isLeftToItsWaiter()
+                && answered()
                 && STATE.compareAndSet(this, IN_FLIGHT, COMPLETING);
     }
 
@@ -215,7 +226,8 @@ final class Batch implements ResponseSlots.AnswerSink {
     /** Reads the answers and completes the requests, on this thread or on {@code executor}. */
     private void deliver(Executor executor) {
         if (executor == null) {
-            if (!responses.readAnswers(client, firstSlot, id, count, (i, status, value) -> requests[i].completeFrom(status, value))) {
+            if (!responses.readAnswers(
+                    client, firstSlot, id, count, (i, status, value) -> requests[i].completeFrom(status, value))) {
                 failCorrupt();
             }
             return;

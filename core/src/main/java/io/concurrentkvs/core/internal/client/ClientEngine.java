@@ -1,11 +1,11 @@
 package io.concurrentkvs.core.internal.client;
 
-import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
@@ -78,6 +78,7 @@ public final class ClientEngine implements AutoCloseable {
     volatile Session session;
     /** Why {@link #session} is null. Written by the poller only. */
     volatile String downReason;
+
     volatile boolean closed;
     /** Why calls fail once closed; written before {@link #closed}. */
     private volatile String closedReason;
@@ -213,8 +214,8 @@ public final class ClientEngine implements AutoCloseable {
      * Sends one request. Never blocks; the returned future completes with the decoded answer or fails
      * with a {@link KvsException}.
      */
-    public <T> RequestFuture<T> submit(int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder,
-            long timeoutNanos) {
+    public <T> RequestFuture<T> submit(
+            int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder, long timeoutNanos) {
         RequestFuture<T> f = new RequestFuture<>(this, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
         if (closed) {
             f.completeExceptionally(new KvsUnavailableException(closedMessage()));
@@ -229,8 +230,8 @@ public final class ClientEngine implements AutoCloseable {
         MappingGuard guard = s.guard;
         if (!guard.enter()) {
             String reason = closed ? closedMessage() : downReason;
-            f.completeExceptionally(new KvsUnavailableException(reason != null ? reason
-                    : "server of '" + name + "' is gone: " + f.describe() + " not sent"));
+            f.completeExceptionally(new KvsUnavailableException(
+                    reason != null ? reason : "server of '" + name + "' is gone: " + f.describe() + " not sent"));
             return f;
         }
         int state;

@@ -45,6 +45,7 @@ final class Dispatcher {
     private final ResponseSlots responses;
     /** The mapping's guard, for the batches' waiting threads, which read their answers without the token. */
     private final MappingGuard guard;
+
     private final int client;
     private final long generation;
     private final int slots;
@@ -52,12 +53,14 @@ final class Dispatcher {
     private final int slotSize;
     /** Scratch for sealing batches. */
     private final byte[] sealScratch;
+
     private final CRC32C crc = new CRC32C();
 
     private final ArrayDeque<RequestFuture<?>> pending = new ArrayDeque<>();
     private final ArrayDeque<Batch> live = new ArrayDeque<>();
     /** The next slot to hand out. */
     private int head;
+
     private long nextSequence = 1;
     /**
      * Slots held by batches not yet retired: the requests in flight. Incremented by the owner when it
@@ -172,8 +175,15 @@ final class Dispatcher {
         int first = head;
         head += count;
         activeSlots.addAndGet(count);
-        Batch batch = new Batch(RequestIds.of(generation, nextSequence++), first, requests, count, responses, guard,
-                client, activeSlots);
+        Batch batch = new Batch(
+                RequestIds.of(generation, nextSequence++),
+                first,
+                requests,
+                count,
+                responses,
+                guard,
+                client,
+                activeSlots);
         live.addLast(batch);
         return batch;
     }
@@ -287,7 +297,10 @@ final class Dispatcher {
      *
      * @return how many requests or batches changed state
      */
-    int sweep(long now, long drainNanos, Function<RequestFuture<?>, RuntimeException> timeout,
+    int sweep(
+            long now,
+            long drainNanos,
+            Function<RequestFuture<?>, RuntimeException> timeout,
             BiConsumer<RequestFuture<?>, Throwable> fail) {
         int work = 0;
         for (Batch batch : live) {
@@ -299,8 +312,11 @@ final class Dispatcher {
                         continue;
                     }
                     if (batch.unarmed) {
-                        fail.accept(f, new KvsUnavailableException(f.describe() + " cannot be answered: another"
-                                + " process kept writing into this client's response slot; it may have been applied"));
+                        fail.accept(
+                                f,
+                                new KvsUnavailableException(
+                                        f.describe() + " cannot be answered: another"
+                                                + " process kept writing into this client's response slot; it may have been applied"));
                         work++;
                     } else if (now - f.deadlineNanos >= 0) {
                         fail.accept(f, timeout.apply(f));
@@ -323,7 +339,9 @@ final class Dispatcher {
      *
      * @return how many left the queue
      */
-    int expirePending(long now, Function<RequestFuture<?>, RuntimeException> timeout,
+    int expirePending(
+            long now,
+            Function<RequestFuture<?>, RuntimeException> timeout,
             BiConsumer<RequestFuture<?>, Throwable> fail) {
         int removed = 0;
         for (Iterator<RequestFuture<?>> it = pending.iterator(); it.hasNext(); ) {
@@ -339,8 +357,10 @@ final class Dispatcher {
                 // Encoded against the limits of an earlier server; this one cannot take it.
                 it.remove();
                 removed++;
-                fail.accept(f, new KvsException(f.describe() + " of " + f.key.length + " key bytes and "
-                        + f.valueLength() + " value bytes exceeds the limits of the server now serving this store"));
+                fail.accept(
+                        f,
+                        new KvsException(f.describe() + " of " + f.key.length + " key bytes and " + f.valueLength()
+                                + " value bytes exceeds the limits of the server now serving this store"));
             }
         }
         return removed;
@@ -365,5 +385,4 @@ final class Dispatcher {
         pending.clear();
         return queued;
     }
-
 }

@@ -69,6 +69,7 @@ final class Poller implements Runnable {
     private volatile Session lastSession;
     /** The guard of {@link #lastSession}'s mapping, or null once retired. Poller only. */
     private MappingGuard lastGuard;
+
     private long lastEpoch;
     private long lastHeartbeat;
     private long lastHeartbeatChange;
@@ -221,7 +222,8 @@ final class Poller implements Runnable {
     private void watchServer(Session s, long now) {
         Region region = s.region;
         if (now - nextClientHeartbeat >= 0) {
-            nextClientHeartbeat = now + TimeUnit.MILLISECONDS.toNanos(region.geometry().heartbeatIntervalMs());
+            nextClientHeartbeat =
+                    now + TimeUnit.MILLISECONDS.toNanos(region.geometry().heartbeatIntervalMs());
             s.clients.heartbeat(s.clientIndex(), System.currentTimeMillis());
         }
         int state = region.state();
@@ -234,8 +236,10 @@ final class Poller implements Runnable {
             lastHeartbeat = heartbeat;
             lastHeartbeatChange = now;
         } else if (now - lastHeartbeatChange > serverTimeoutNanos) {
-            down(s, "server of '" + engine.name + "' (pid " + region.serverPid() + ") sent no heartbeat for "
-                    + TimeUnit.NANOSECONDS.toMillis(now - lastHeartbeatChange) + " ms");
+            down(
+                    s,
+                    "server of '" + engine.name + "' (pid " + region.serverPid() + ") sent no heartbeat for "
+                            + TimeUnit.NANOSECONDS.toMillis(now - lastHeartbeatChange) + " ms");
             return;
         }
         if (s.dispatcher.isExhausted()) {
@@ -250,8 +254,10 @@ final class Poller implements Runnable {
                 return;
             }
             if (!s.stillRegistered()) {
-                down(s, "this connection's client-table entry of '" + engine.name + "' is no longer its own: the"
-                        + " server reclaimed it after missed heartbeats, or another process overwrote it");
+                down(
+                        s,
+                        "this connection's client-table entry of '" + engine.name + "' is no longer its own: the"
+                                + " server reclaimed it after missed heartbeats, or another process overwrote it");
             }
         }
     }

@@ -41,8 +41,14 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
      */
     private volatile boolean selfCompleting;
 
-    RequestFuture(ClientEngine engine, int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder,
-            long timeoutNanos, long nowNanos) {
+    RequestFuture(
+            ClientEngine engine,
+            int opcode,
+            byte[] key,
+            byte[] value,
+            ResponseDecoder<T> decoder,
+            long timeoutNanos,
+            long nowNanos) {
         this.engine = engine;
         this.opcode = opcode;
         this.key = key;
@@ -70,8 +76,10 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         try {
             result = decoder.decode(status, answer);
         } catch (RuntimeException e) {
-            return completeExceptionally(e instanceof KvsException ? e
-                    : new KvsException("cannot decode the answer to " + describe() + ": " + e, e));
+            return completeExceptionally(
+                    e instanceof KvsException
+                            ? e
+                            : new KvsException("cannot decode the answer to " + describe() + ": " + e, e));
         }
         return complete(result);
     }

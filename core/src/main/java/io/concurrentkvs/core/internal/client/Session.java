@@ -22,6 +22,7 @@ final class Session {
     final Region region;
     /** Guards {@link #region}'s mapping against readers that do not hold the drive token. */
     final MappingGuard guard;
+
     final ClientTable clients;
     final ClientTable.Registration registration;
     final long epoch;
@@ -29,7 +30,11 @@ final class Session {
     final int maxValueBytes;
     final Dispatcher dispatcher;
 
-    private Session(Region region, MappingGuard guard, ClientTable clients, ClientTable.Registration registration,
+    private Session(
+            Region region,
+            MappingGuard guard,
+            ClientTable clients,
+            ClientTable.Registration registration,
             ResponseSlots responses) {
         RegionGeometry g = region.geometry();
         this.region = region;
@@ -39,8 +44,8 @@ final class Session {
         this.epoch = region.epoch();
         this.maxKeyBytes = g.maxKeyBytes();
         this.maxValueBytes = g.maxValueBytes();
-        this.dispatcher = new Dispatcher(region.ring(), responses, guard, registration.index(),
-                registration.generation());
+        this.dispatcher =
+                new Dispatcher(region.ring(), responses, guard, registration.index(), registration.generation());
     }
 
     /**

@@ -50,7 +50,10 @@ public final class ClientTable {
             if (generation == 0) {
                 generation = 1;
             }
-            if (!memory.compareAndSetLong(entry(i) + STATE_WORD_OFFSET, word, ClientTableDescriptor.stateWord(generation, STATE_REGISTERING))) {
+            if (!memory.compareAndSetLong(
+                    entry(i) + STATE_WORD_OFFSET,
+                    word,
+                    ClientTableDescriptor.stateWord(generation, STATE_REGISTERING))) {
                 continue;
             }
             memory.putLong(entry(i) + PID_OFFSET, pid);
@@ -63,7 +66,8 @@ public final class ClientTable {
 
     /** Marks a registration complete, after the client has reset its response slots. */
     public boolean activate(Registration registration) {
-        return memory.compareAndSetLong(entry(registration.index()) + STATE_WORD_OFFSET,
+        return memory.compareAndSetLong(
+                entry(registration.index()) + STATE_WORD_OFFSET,
                 ClientTableDescriptor.stateWord(registration.generation(), STATE_REGISTERING),
                 ClientTableDescriptor.stateWord(registration.generation(), STATE_ACTIVE));
     }
@@ -74,13 +78,17 @@ public final class ClientTable {
         if (generation(word) != registration.generation() || state(word) == STATE_FREE) {
             return false;
         }
-        return memory.compareAndSetLong(entry(registration.index()) + STATE_WORD_OFFSET, word,
+        return memory.compareAndSetLong(
+                entry(registration.index()) + STATE_WORD_OFFSET,
+                word,
                 ClientTableDescriptor.stateWord(registration.generation(), STATE_FREE));
     }
 
     /** Frees an entry if its state word is still {@code expectedWord}. Called by the server's reaper. */
     public boolean reclaim(int index, long expectedWord) {
-        return memory.compareAndSetLong(entry(index) + STATE_WORD_OFFSET, expectedWord,
+        return memory.compareAndSetLong(
+                entry(index) + STATE_WORD_OFFSET,
+                expectedWord,
                 ClientTableDescriptor.stateWord(generation(expectedWord), STATE_FREE));
     }
 

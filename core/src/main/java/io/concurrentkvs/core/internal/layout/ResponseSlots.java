@@ -39,8 +39,8 @@ public final class ResponseSlots {
             throw new IllegalArgumentException("memory too small for the response area");
         }
         if (slotSize < ResponseSlotDescriptor.slotSize(maxValueBytes)) {
-            throw new IllegalArgumentException("response slot of " + slotSize + " bytes cannot hold an answer of "
-                    + maxValueBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "response slot of " + slotSize + " bytes cannot hold an answer of " + maxValueBytes + " bytes");
         }
         this.memory = memory;
         this.clients = clients;
@@ -73,8 +73,8 @@ public final class ResponseSlots {
     /** End (exclusive) of the bytes a run of {@code count} slots from {@code first} may use. */
     private long runEnd(int client, int first, int count) {
         if (!isValidRun(client, first, count)) {
-            throw new IndexOutOfBoundsException("response run (" + client + ", " + first + ", " + count
-                    + ") out of range");
+            throw new IndexOutOfBoundsException(
+                    "response run (" + client + ", " + first + ", " + count + ") out of range");
         }
         return runOffset(client, first) + (long) count * slotSize;
     }
@@ -150,8 +150,8 @@ public final class ResponseSlots {
 
     /** Gives up waiting for {@code batchId}; false if its answers are already being written or done. */
     public boolean cancel(int client, int first, long batchId) {
-        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET,
-                ticket(batchId, TICKET_ARMED), TICKET_FREE);
+        return memory.compareAndSetLong(
+                runOffset(client, first) + TICKET_OFFSET, ticket(batchId, TICKET_ARMED), TICKET_FREE);
     }
 
     /**
@@ -227,8 +227,10 @@ public final class ResponseSlots {
      */
     public boolean beginAnswer(int client, int first, long batchId, AnswerSeal seal) {
         seal.reset();
-        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET,
-                ticket(batchId, TICKET_ARMED), ticket(batchId, TICKET_WRITING));
+        return memory.compareAndSetLong(
+                runOffset(client, first) + TICKET_OFFSET,
+                ticket(batchId, TICKET_ARMED),
+                ticket(batchId, TICKET_WRITING));
     }
 
     /** Offset of the first answer of the run starting at {@code first}: pass it to {@link #putAnswer}. */
@@ -248,8 +250,8 @@ public final class ResponseSlots {
     }
 
     /** As {@link #putAnswer(int, int, int, long, int, byte[], AnswerSeal)}, with the value {@code value[0, valueLength)}. */
-    public long putAnswer(int client, int first, int count, long at, int status, byte[] value, int valueLength,
-            AnswerSeal seal) {
+    public long putAnswer(
+            int client, int first, int count, long at, int status, byte[] value, int valueLength, AnswerSeal seal) {
         if (at + answerLength(valueLength) > runEnd(client, first, count)) {
             throw new IndexOutOfBoundsException("answer overruns the run of " + count + " slots");
         }
@@ -289,7 +291,9 @@ public final class ResponseSlots {
 
     /** Hands a sealed run to its client: its ticket from WRITING to DONE by CAS; false if it changed meanwhile. */
     public boolean completeAnswers(int client, int first, long batchId) {
-        return memory.compareAndSetLong(runOffset(client, first) + TICKET_OFFSET, ticket(batchId, TICKET_WRITING),
+        return memory.compareAndSetLong(
+                runOffset(client, first) + TICKET_OFFSET,
+                ticket(batchId, TICKET_WRITING),
                 ticket(batchId, TICKET_DONE));
     }
 }

@@ -37,14 +37,16 @@ final class FileHeader {
     static void validate(Path file, byte[] buf, String kind, long magic, long expectedHistoryId, long expectedSeq) {
         long m = LittleEndian.getLong(buf, MAGIC_OFFSET);
         if (m != magic) {
-            throw new PersistenceFormatException(file, MAGIC_OFFSET, "not a " + kind + " file (magic 0x"
-                    + Long.toHexString(m) + ")");
+            throw new PersistenceFormatException(
+                    file, MAGIC_OFFSET, "not a " + kind + " file (magic 0x" + Long.toHexString(m) + ")");
         }
         checkVersionAndLength(file, buf, HEADER_LENGTH);
         long historyId = LittleEndian.getLong(buf, HISTORY_ID_OFFSET);
         if (historyId == 0 || historyId != expectedHistoryId) {
-            throw new PersistenceFormatException(file, HISTORY_ID_OFFSET, "history id " + Long.toHexString(historyId)
-                    + ", expected " + Long.toHexString(expectedHistoryId));
+            throw new PersistenceFormatException(
+                    file,
+                    HISTORY_ID_OFFSET,
+                    "history id " + Long.toHexString(historyId) + ", expected " + Long.toHexString(expectedHistoryId));
         }
         long seq = LittleEndian.getLong(buf, SEQ_OFFSET);
         if (seq != expectedSeq) {
@@ -58,13 +60,18 @@ final class FileHeader {
     static void checkVersionAndLength(Path file, byte[] buf, int expectedLength) {
         int version = LittleEndian.getInt(buf, VERSION_OFFSET);
         if (version >>> 16 != MAJOR_VERSION) {
-            throw new PersistenceFormatException(file, VERSION_OFFSET, "format version " + (version >>> 16) + "."
-                    + (version & 0xFFFF) + ", this reader reads " + MAJOR_VERSION + ".x");
+            throw new PersistenceFormatException(
+                    file,
+                    VERSION_OFFSET,
+                    "format version " + (version >>> 16) + "." + (version & 0xFFFF) + ", this reader reads "
+                            + MAJOR_VERSION + ".x");
         }
         int length = LittleEndian.getInt(buf, HEADER_LENGTH_OFFSET);
         if (length != expectedLength) {
-            throw new PersistenceFormatException(file, HEADER_LENGTH_OFFSET, "header length " + Integer.toUnsignedString(length)
-                    + ", expected " + expectedLength);
+            throw new PersistenceFormatException(
+                    file,
+                    HEADER_LENGTH_OFFSET,
+                    "header length " + Integer.toUnsignedString(length) + ", expected " + expectedLength);
         }
     }
 
@@ -82,8 +89,10 @@ final class FileHeader {
         int stored = LittleEndian.getInt(buf, crcOffset);
         int actual = crcOf(buf, crcOffset);
         if (stored != actual) {
-            throw new PersistenceFormatException(file, crcOffset, "header crc 0x" + Integer.toHexString(stored)
-                    + ", computed 0x" + Integer.toHexString(actual));
+            throw new PersistenceFormatException(
+                    file,
+                    crcOffset,
+                    "header crc 0x" + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(actual));
         }
     }
 

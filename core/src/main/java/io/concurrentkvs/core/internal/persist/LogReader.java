@@ -49,8 +49,7 @@ final class LogReader {
      * @throws PersistenceFormatException if the header is missing or invalid, or names another history or seq
      * @throws IOException if the file cannot be read
      */
-    static LogScan scan(Path file, long expectedHistoryId, long expectedSeq, RecordVisitor visitor)
-            throws IOException {
+    static LogScan scan(Path file, long expectedHistoryId, long expectedSeq, RecordVisitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long length = channel.size();
             LogReader reader = new LogReader(file, expectedSeq, channel, length);
@@ -61,8 +60,8 @@ final class LogReader {
 
     private void checkHeader(long expectedHistoryId) throws IOException {
         if (!window.ensure(0, HEADER_LENGTH)) {
-            throw new PersistenceFormatException(file, 0, "file of " + fileLength + " bytes has no "
-                    + HEADER_LENGTH + "-byte header");
+            throw new PersistenceFormatException(
+                    file, 0, "file of " + fileLength + " bytes has no " + HEADER_LENGTH + "-byte header");
         }
         byte[] header = Arrays.copyOfRange(window.array(), window.index(0), window.index(0) + HEADER_LENGTH);
         FileHeader.validate(file, header, "log", LOG_MAGIC, expectedHistoryId, seq);
@@ -75,7 +74,11 @@ final class LogReader {
             int length = validLength(pos);
             if (length < 0) {
                 boolean zeros = onlyZerosFrom(pos);
-                return new LogScan(records, pos, fileLength, zeros ? LogStop.CLEAN_END : LogStop.TORN,
+                return new LogScan(
+                        records,
+                        pos,
+                        fileLength,
+                        zeros ? LogStop.CLEAN_END : LogStop.TORN,
                         zeros ? "only zero bytes from offset " + pos : problem + " at offset " + pos);
             }
             deliver(pos, visitor);
@@ -99,7 +102,8 @@ final class LogReader {
         if (type != TYPE_SET && type != TYPE_DEL) {
             return invalid("unknown record type " + type);
         }
-        if (b[i + RECORD_RESERVED_OFFSET] != 0 || b[i + RECORD_RESERVED_OFFSET + 1] != 0
+        if (b[i + RECORD_RESERVED_OFFSET] != 0
+                || b[i + RECORD_RESERVED_OFFSET + 1] != 0
                 || b[i + RECORD_RESERVED_OFFSET + 2] != 0) {
             return invalid("reserved record bytes not zero");
         }

@@ -36,8 +36,17 @@ final class LogRecords {
      * @throws IllegalArgumentException if a length is out of bounds or {@code fileOffset} is not an aligned
      *     offset after the header
      */
-    static int writeSet(byte[] buf, int at, long seq, long fileOffset, byte[] key, int keyLength, byte[] value,
-            int valueOffset, int valueLength, CRC32C crc) {
+    static int writeSet(
+            byte[] buf,
+            int at,
+            long seq,
+            long fileOffset,
+            byte[] key,
+            int keyLength,
+            byte[] value,
+            int valueOffset,
+            int valueLength,
+            CRC32C crc) {
         int length = setLength(keyLength, valueLength);
         Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
         return write(buf, at, seq, fileOffset, TYPE_SET, key, keyLength, value, valueOffset, valueLength, length, crc);
@@ -54,8 +63,19 @@ final class LogRecords {
         FileHeader.write(buf, LOG_MAGIC, historyId, seq, createdMillis);
     }
 
-    private static int write(byte[] buf, int at, long seq, long fileOffset, int type, byte[] key, int keyLength,
-            byte[] value, int valueOffset, int valueLength, int length, CRC32C crc) {
+    private static int write(
+            byte[] buf,
+            int at,
+            long seq,
+            long fileOffset,
+            int type,
+            byte[] key,
+            int keyLength,
+            byte[] value,
+            int valueOffset,
+            int valueLength,
+            int length,
+            CRC32C crc) {
         if (fileOffset < HEADER_LENGTH || (fileOffset & (ALIGNMENT - 1)) != 0) {
             throw new IllegalArgumentException("record offset " + fileOffset + " is not aligned after the header");
         }

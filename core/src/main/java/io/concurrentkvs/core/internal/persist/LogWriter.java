@@ -1,7 +1,7 @@
 package io.concurrentkvs.core.internal.persist;
 
-import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.FsyncPolicy;
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.internal.store.Journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,6 +49,7 @@ public final class LogWriter implements Journal, AutoCloseable {
     private static final long FORCE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Under EVERY_SECOND and NEVER, records reach the file at most this long after they were appended. */
     private static final long WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private static final int CHUNKS = 4;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
@@ -97,6 +98,7 @@ public final class LogWriter implements Journal, AutoCloseable {
     private final Condition space = lock.newCondition();
     /** Signalled when the durable position moves, or the log fails. */
     private final Condition durable = lock.newCondition();
+
     private final ArrayDeque<Chunk> free = new ArrayDeque<>();
     private final ArrayDeque<Chunk> full = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
@@ -134,8 +136,16 @@ public final class LogWriter implements Journal, AutoCloseable {
      * @param maxRecordLength the longest record a writer will append (chunks hold at least two)
      * @throws IOException if the file cannot be created or its first preallocation fails (a full disk)
      */
-    public LogWriter(Path directory, long historyId, long firstSeq, FsyncPolicy policy, int maxRecordLength,
-            long preallocateStep, PreallocationFault fault, Consumer<Throwable> failureListener, String threadName)
+    public LogWriter(
+            Path directory,
+            long historyId,
+            long firstSeq,
+            FsyncPolicy policy,
+            int maxRecordLength,
+            long preallocateStep,
+            PreallocationFault fault,
+            Consumer<Throwable> failureListener,
+            String threadName)
             throws IOException {
         this.directory = directory;
         this.historyId = historyId;
@@ -181,8 +191,17 @@ public final class LogWriter implements Journal, AutoCloseable {
                 return;
             }
             if (value != null) {
-                LogRecords.writeSet(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, value,
-                        valueOffset, valueLength, crc);
+                LogRecords.writeSet(
+                        chunk.bytes,
+                        chunk.used,
+                        current.seq,
+                        current.appendOffset,
+                        key,
+                        keyLength,
+                        value,
+                        valueOffset,
+                        valueLength,
+                        crc);
             } else {
                 LogRecords.writeDel(chunk.bytes, chunk.used, current.seq, current.appendOffset, key, keyLength, crc);
             }
@@ -452,8 +471,10 @@ public final class LogWriter implements Journal, AutoCloseable {
                 if (refusing) {
                     retryPreallocation(writing);
                 }
-                boolean force = unforced && (policy == FsyncPolicy.ALWAYS || closeNow
-                        || (policy == FsyncPolicy.EVERY_SECOND && forceDue()));
+                boolean force = unforced
+                        && (policy == FsyncPolicy.ALWAYS
+                                || closeNow
+                                || (policy == FsyncPolicy.EVERY_SECOND && forceDue()));
                 if (force) {
                     writing.channel.force(false);
                     forces++;
@@ -529,8 +550,11 @@ public final class LogWriter implements Journal, AutoCloseable {
                 preallocate(file, end);
             } catch (IOException e) {
                 if (!refusing) {
-                    LOG.error("persistence directory {}: cannot reserve more log space ({}); refusing writes until"
-                            + " there is room", directory, e.toString());
+                    LOG.error(
+                            "persistence directory {}: cannot reserve more log space ({}); refusing writes until"
+                                    + " there is room",
+                            directory,
+                            e.toString());
                 }
                 refusing = true;
             }

@@ -42,8 +42,10 @@ record Manifest(long historyId, long snapshotSeq, long firstLogSeq, long written
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size != MANIFEST_LENGTH) {
-                throw new PersistenceFormatException(file, Math.min(size, MANIFEST_LENGTH), "manifest of " + size
-                        + " bytes, expected " + MANIFEST_LENGTH);
+                throw new PersistenceFormatException(
+                        file,
+                        Math.min(size, MANIFEST_LENGTH),
+                        "manifest of " + size + " bytes, expected " + MANIFEST_LENGTH);
             }
             ByteBuffer target = ByteBuffer.wrap(b);
             while (target.hasRemaining()) {
@@ -60,8 +62,8 @@ record Manifest(long historyId, long snapshotSeq, long firstLogSeq, long written
     private static Manifest decode(Path file, byte[] b) {
         long magic = LittleEndian.getLong(b, MAGIC_OFFSET);
         if (magic != MANIFEST_MAGIC) {
-            throw new PersistenceFormatException(file, MAGIC_OFFSET, "not a manifest (magic 0x"
-                    + Long.toHexString(magic) + ")");
+            throw new PersistenceFormatException(
+                    file, MAGIC_OFFSET, "not a manifest (magic 0x" + Long.toHexString(magic) + ")");
         }
         FileHeader.checkVersionAndLength(file, b, MANIFEST_LENGTH);
         long historyId = LittleEndian.getLong(b, MANIFEST_HISTORY_ID_OFFSET);
@@ -70,7 +72,9 @@ record Manifest(long historyId, long snapshotSeq, long firstLogSeq, long written
         }
         FileHeader.checkZero(file, b, MANIFEST_RESERVED_OFFSET, MANIFEST_CRC_OFFSET);
         FileHeader.checkCrc(file, b, MANIFEST_CRC_OFFSET);
-        return new Manifest(historyId, LittleEndian.getLong(b, MANIFEST_SNAPSHOT_SEQ_OFFSET),
+        return new Manifest(
+                historyId,
+                LittleEndian.getLong(b, MANIFEST_SNAPSHOT_SEQ_OFFSET),
                 LittleEndian.getLong(b, MANIFEST_FIRST_LOG_SEQ_OFFSET),
                 LittleEndian.getLong(b, MANIFEST_WRITTEN_MILLIS_OFFSET));
     }

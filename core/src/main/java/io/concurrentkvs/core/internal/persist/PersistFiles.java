@@ -27,8 +27,7 @@ public final class PersistFiles {
     private PersistFiles() {}
 
     /** Mode 0600: every file of the directory is readable and writable by its owner only. */
-    public static final Set<PosixFilePermission> OWNER_ONLY =
-            Set.copyOf(PosixFilePermissions.fromString("rw-------"));
+    public static final Set<PosixFilePermission> OWNER_ONLY = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
     static final String MANIFEST = "MANIFEST";
     static final String TEMP_SUFFIX = ".tmp";

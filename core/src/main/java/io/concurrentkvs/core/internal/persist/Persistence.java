@@ -45,8 +45,8 @@ public final class Persistence implements AutoCloseable {
 
     /** Settings tests change; the defaults are the product's. Immutable. */
     public static final class Tuning {
-        public static final Tuning DEFAULT = new Tuning(64L << 20, 16L << 20, 50, LogWriter.PreallocationFault.NONE,
-                MIN_FREE_BYTES_AT_START);
+        public static final Tuning DEFAULT =
+                new Tuning(64L << 20, 16L << 20, 50, LogWriter.PreallocationFault.NONE, MIN_FREE_BYTES_AT_START);
 
         final long snapshotMinLogBytes;
         final long preallocateStep;
@@ -61,8 +61,12 @@ public final class Persistence implements AutoCloseable {
          * @param fault makes preallocation fail, to test a full disk
          * @param minFreeBytes a start with less free space fails (64 MiB)
          */
-        public Tuning(long snapshotMinLogBytes, long preallocateStep, long snapshotCheckMillis,
-                LogWriter.PreallocationFault fault, long minFreeBytes) {
+        public Tuning(
+                long snapshotMinLogBytes,
+                long preallocateStep,
+                long snapshotCheckMillis,
+                LogWriter.PreallocationFault fault,
+                long minFreeBytes) {
             this.snapshotMinLogBytes = snapshotMinLogBytes;
             this.preallocateStep = preallocateStep;
             this.snapshotCheckMillis = snapshotCheckMillis;
@@ -80,10 +84,18 @@ public final class Persistence implements AutoCloseable {
     private final long earlierLogBytes;
     /** Where the log's fatal failure goes: {@link #onFailure}'s listener once set. */
     private final AtomicReference<Consumer<Throwable>> failureListener;
+
     private boolean closed;
 
-    private Persistence(Path directory, FsyncPolicy policy, RegionLock lock, LogWriter log, Snapshotter snapshotter,
-            long historyId, long earlierLogBytes, AtomicReference<Consumer<Throwable>> failureListener) {
+    private Persistence(
+            Path directory,
+            FsyncPolicy policy,
+            RegionLock lock,
+            LogWriter log,
+            Snapshotter snapshotter,
+            long historyId,
+            long earlierLogBytes,
+            AtomicReference<Consumer<Throwable>> failureListener) {
         this.failureListener = failureListener;
         this.directory = directory;
         this.policy = policy;
@@ -103,16 +115,25 @@ public final class Persistence implements AutoCloseable {
      * @throws KvsException naming the directory if it is missing, not a directory, not writable, not ours,
      *     locked by another server, on a nearly full disk, damaged beyond recovery, or at odds with the store
      */
-    public static Persistence open(Path directory, FsyncPolicy policy, boolean fresh, SharedStore store,
-            int maxKeyBytes, int maxValueBytes, String serverName, Tuning tuning) {
+    public static Persistence open(
+            Path directory,
+            FsyncPolicy policy,
+            boolean fresh,
+            SharedStore store,
+            int maxKeyBytes,
+            int maxValueBytes,
+            String serverName,
+            Tuning tuning) {
         Path dir = directory.toAbsolutePath().normalize();
         requireUsableDirectory(dir, tuning);
         RegionLock lock;
         try {
             lock = RegionLock.acquire(dir.resolve(LOCK_NAME));
         } catch (KvsRegionInUseException e) {
-            throw new KvsException("persistence directory " + dir + " is in use by another server (pid " + e.pid()
-                    + "): two servers never write one directory", e);
+            throw new KvsException(
+                    "persistence directory " + dir + " is in use by another server (pid " + e.pid()
+                            + "): two servers never write one directory",
+                    e);
         }
         try {
             return openLocked(dir, policy, fresh, store, maxKeyBytes, maxValueBytes, serverName, tuning, lock);
@@ -125,8 +146,17 @@ public final class Persistence implements AutoCloseable {
         }
     }
 
-    private static Persistence openLocked(Path dir, FsyncPolicy policy, boolean fresh, SharedStore store,
-            int maxKeyBytes, int maxValueBytes, String serverName, Tuning tuning, RegionLock lock) throws IOException {
+    private static Persistence openLocked(
+            Path dir,
+            FsyncPolicy policy,
+            boolean fresh,
+            SharedStore store,
+            int maxKeyBytes,
+            int maxValueBytes,
+            String serverName,
+            Tuning tuning,
+            RegionLock lock)
+            throws IOException {
         removeTemporaries(dir);
         if (fresh) {
             discardHistory(dir);
@@ -144,8 +174,10 @@ public final class Persistence implements AutoCloseable {
             firstSeq = 1;
             snapshotNow = store.size() > 0;
             if (snapshotNow) {
-                LOG.info("persistence directory {} is new: its history starts with the {} entries of the store",
-                        dir, store.size());
+                LOG.info(
+                        "persistence directory {} is new: its history starts with the {} entries of the store",
+                        dir,
+                        store.size());
             }
         } else {
             Manifest manifest = found.get();
@@ -156,16 +188,25 @@ public final class Persistence implements AutoCloseable {
             if (storeHistory == historyId) {
                 earlierLogBytes = recovery.historyBytes();
                 snapshotNow = true;
-                LOG.info("store of '{}' belongs to persistence directory {}: adopted as it is ({} entries)", serverName,
-                        dir, store.size());
+                LOG.info(
+                        "store of '{}' belongs to persistence directory {}: adopted as it is ({} entries)",
+                        serverName,
+                        dir,
+                        store.size());
             } else if (store.size() == 0) {
                 long started = System.nanoTime();
                 store.persistedHistory(StoreLayout.HISTORY_RECOVERING);
                 recovery.replayInto(store, maxKeyBytes, maxValueBytes);
                 snapshotNow = true;
-                LOG.info("recovered '{}' from persistence directory {}: {} snapshot entries, {} log records, {} bytes of"
-                        + " torn or damaged log dropped; {} entries, in {} ms", serverName, dir, recovery.snapshotEntries(),
-                        recovery.replayedRecords(), recovery.droppedBytes(), store.size(),
+                LOG.info(
+                        "recovered '{}' from persistence directory {}: {} snapshot entries, {} log records, {} bytes of"
+                                + " torn or damaged log dropped; {} entries, in {} ms",
+                        serverName,
+                        dir,
+                        recovery.snapshotEntries(),
+                        recovery.replayedRecords(),
+                        recovery.droppedBytes(),
+                        store.size(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             } else {
                 throw new KvsException("the shared-memory store of '" + serverName + "' holds " + store.size()
@@ -174,19 +215,34 @@ public final class Persistence implements AutoCloseable {
                         + " (KvsServer.destroy or kvs destroy); to keep the store, give an empty directory");
             }
         }
-        AtomicReference<Consumer<Throwable>> failureListener = new AtomicReference<>(cause -> { });
-        LogWriter log = new LogWriter(dir, historyId, firstSeq, policy, StoreLayout.recordLength(maxKeyBytes,
-                maxValueBytes) + 32, tuning.preallocateStep, tuning.fault, cause -> failureListener.get().accept(cause),
+        AtomicReference<Consumer<Throwable>> failureListener = new AtomicReference<>(cause -> {});
+        LogWriter log = new LogWriter(
+                dir,
+                historyId,
+                firstSeq,
+                policy,
+                StoreLayout.recordLength(maxKeyBytes, maxValueBytes) + 32,
+                tuning.preallocateStep,
+                tuning.fault,
+                cause -> failureListener.get().accept(cause),
                 "kvs-" + serverName + "-log");
         try {
             if (found.isEmpty()) {
                 new Manifest(historyId, 0, firstSeq, System.currentTimeMillis()).write(dir);
             }
             store.persistedHistory(historyId);
-            Snapshotter snapshotter = new Snapshotter(dir, historyId, store, log, tuning.snapshotMinLogBytes,
-                    tuning.snapshotCheckMillis, 0, lastSnapshotBytes, "kvs-" + serverName + "-snapshot");
-            Persistence persistence = new Persistence(dir, policy, lock, log, snapshotter, historyId, earlierLogBytes,
-                    failureListener);
+            Snapshotter snapshotter = new Snapshotter(
+                    dir,
+                    historyId,
+                    store,
+                    log,
+                    tuning.snapshotMinLogBytes,
+                    tuning.snapshotCheckMillis,
+                    0,
+                    lastSnapshotBytes,
+                    "kvs-" + serverName + "-snapshot");
+            Persistence persistence =
+                    new Persistence(dir, policy, lock, log, snapshotter, historyId, earlierLogBytes, failureListener);
             store.journalTo(log);
             snapshotter.start();
             if (snapshotNow) {
@@ -231,7 +287,8 @@ public final class Persistence implements AutoCloseable {
                 if (lockFile) {
                     continue;
                 }
-                if (PersistFiles.logSeqOf(file).isPresent() || PersistFiles.snapshotSeqOf(file).isPresent()) {
+                if (PersistFiles.logSeqOf(file).isPresent()
+                        || PersistFiles.snapshotSeqOf(file).isPresent()) {
                     throw new KvsException("persistence directory " + dir + " holds " + name + " but no MANIFEST: it"
                             + " is damaged or incomplete; move it aside (or restore its MANIFEST) to start");
                 }
@@ -245,7 +302,8 @@ public final class Persistence implements AutoCloseable {
         try (var files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".tmp") && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                if (name.endsWith(".tmp")
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                         && (name.startsWith("snapshot-") || name.startsWith("MANIFEST"))) {
                     Files.delete(file);
                 }
@@ -258,7 +316,8 @@ public final class Persistence implements AutoCloseable {
         Files.deleteIfExists(PersistFiles.manifestPath(dir));
         try (var files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (PersistFiles.logSeqOf(file).isPresent() || PersistFiles.snapshotSeqOf(file).isPresent()) {
+                if (PersistFiles.logSeqOf(file).isPresent()
+                        || PersistFiles.snapshotSeqOf(file).isPresent()) {
                     Files.delete(file);
                 }
             }

@@ -34,6 +34,7 @@ final class Recovery {
     private final Manifest manifest;
     /** The logs of the history, in order: firstLogSeq and its contiguous successors. */
     private final List<Path> logs = new ArrayList<>();
+
     private final long nextSeq;
     private long droppedBytes;
     private long replayedRecords;
@@ -59,8 +60,13 @@ final class Recovery {
                 expected++;
             } else {
                 Path orphan = e.getValue().resolveSibling(e.getValue().getFileName() + ".orphan");
-                LOG.error("persistence directory {}: log {} follows a gap (log {} is missing) and is not replayed;"
-                        + " kept as {}", directory, e.getValue().getFileName(), expected, orphan.getFileName());
+                LOG.error(
+                        "persistence directory {}: log {} follows a gap (log {} is missing) and is not replayed;"
+                                + " kept as {}",
+                        directory,
+                        e.getValue().getFileName(),
+                        expected,
+                        orphan.getFileName());
                 Files.move(e.getValue(), orphan, StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -124,9 +130,12 @@ final class Recovery {
                     // A server died creating its new log: the header is written and forced before any record.
                     long lost = Files.size(log);
                     droppedBytes += lost;
-                    LOG.warn("persistence directory {}: the newest log {} has an incomplete header ({}), left by a"
-                            + " crash while it was created; it holds no record and is rewritten empty", directory,
-                            log.getFileName(), badHeader.getMessage());
+                    LOG.warn(
+                            "persistence directory {}: the newest log {} has an incomplete header ({}), left by a"
+                                    + " crash while it was created; it holds no record and is rewritten empty",
+                            directory,
+                            log.getFileName(),
+                            badHeader.getMessage());
                     rewriteEmpty(log, seq);
                     break;
                 }
@@ -134,15 +143,22 @@ final class Recovery {
                 if (scan.stop() == LogStop.TORN) {
                     long lost = scan.fileLength() - scan.validEnd();
                     droppedBytes += lost;
-                    LOG.warn("persistence directory {}: log {} ends in {} bytes that are not an intact record at offset"
-                            + " {} ({}): a write torn by a crash, or damage; dropped", directory, log.getFileName(),
-                            lost, scan.validEnd(), scan.detail());
+                    LOG.warn(
+                            "persistence directory {}: log {} ends in {} bytes that are not an intact record at offset"
+                                    + " {} ({}): a write torn by a crash, or damage; dropped",
+                            directory,
+                            log.getFileName(),
+                            lost,
+                            scan.validEnd(),
+                            scan.detail());
                 }
                 seq++;
             }
         } catch (PersistenceFormatException e) {
-            throw new KvsException("persistence directory " + directory + " cannot be recovered: " + e.getMessage()
-                    + ". Move the directory aside to start empty", e);
+            throw new KvsException(
+                    "persistence directory " + directory + " cannot be recovered: " + e.getMessage()
+                            + ". Move the directory aside to start empty",
+                    e);
         }
     }
 
@@ -205,14 +221,18 @@ final class Recovery {
         public void set(byte[] key, int keyLength, byte[] value, int valueLength) {
             if (keyLength > maxKeyBytes || valueLength > maxValueBytes) {
                 throw new KvsException("persistence directory " + directory + " holds a " + keyLength
-                        + "-byte key with a " + valueLength + "-byte value, larger than this server's limits (maxKeyBytes "
-                        + maxKeyBytes + ", maxValueBytes " + maxValueBytes + "): start it with the limits it was written with");
+                        + "-byte key with a " + valueLength
+                        + "-byte value, larger than this server's limits (maxKeyBytes "
+                        + maxKeyBytes + ", maxValueBytes " + maxValueBytes
+                        + "): start it with the limits it was written with");
             }
             try {
                 store.set(key, keyLength, value, 0, valueLength);
             } catch (KvsCapacityException full) {
-                throw new KvsException("persistence directory " + directory + " holds more than this server's store"
-                        + " takes (" + full.getMessage() + "): start it with larger maxEntries or maxDataBytes", full);
+                throw new KvsException(
+                        "persistence directory " + directory + " holds more than this server's store" + " takes ("
+                                + full.getMessage() + "): start it with larger maxEntries or maxDataBytes",
+                        full);
             }
         }
 

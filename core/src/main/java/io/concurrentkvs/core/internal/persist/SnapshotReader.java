@@ -35,8 +35,8 @@ final class SnapshotReader {
             long size = channel.size();
             FileWindow window = new FileWindow(channel, size, WINDOW, MAX_RECORD_LENGTH);
             if (size < HEADER_LENGTH + TRAILER_LENGTH || !window.ensure(0, HEADER_LENGTH)) {
-                throw new PersistenceFormatException(file, 0, "file of " + size + " bytes is shorter than a header"
-                        + " and a trailer");
+                throw new PersistenceFormatException(
+                        file, 0, "file of " + size + " bytes is shorter than a header" + " and a trailer");
             }
             byte[] header = Arrays.copyOfRange(window.array(), window.index(0), window.index(0) + HEADER_LENGTH);
             FileHeader.validate(file, header, "snapshot", SNAPSHOT_MAGIC, expectedHistoryId, expectedSeq);
@@ -44,8 +44,10 @@ final class SnapshotReader {
             long expectedEntries = checkTrailer(file, window, trailerAt, size);
             long entries = entries(file, window, trailerAt, expectedEntries, visitor);
             if (entries != expectedEntries) {
-                throw new PersistenceFormatException(file, trailerAt + TRAILER_ENTRY_COUNT_OFFSET, "trailer counts "
-                        + expectedEntries + " entries, the file holds " + entries);
+                throw new PersistenceFormatException(
+                        file,
+                        trailerAt + TRAILER_ENTRY_COUNT_OFFSET,
+                        "trailer counts " + expectedEntries + " entries, the file holds " + entries);
             }
             return entries;
         }
@@ -53,7 +55,8 @@ final class SnapshotReader {
 
     private static long checkTrailer(Path file, FileWindow window, long at, long size) throws IOException {
         if ((at & (ALIGNMENT - 1)) != 0) {
-            throw new PersistenceFormatException(file, at, "trailer is not 8-aligned: the file is cut or has trailing bytes");
+            throw new PersistenceFormatException(
+                    file, at, "trailer is not 8-aligned: the file is cut or has trailing bytes");
         }
         if (!window.ensure(at, TRAILER_LENGTH)) {
             throw new PersistenceFormatException(file, at, "trailer unreadable: the file shrank");
@@ -63,27 +66,32 @@ final class SnapshotReader {
         CRC32C crc = new CRC32C();
         crc.update(b, i + TRAILER_MARKER_OFFSET, TRAILER_LENGTH - TRAILER_MARKER_OFFSET);
         if (LittleEndian.getInt(b, i + TRAILER_CRC_OFFSET) != (int) crc.getValue()) {
-            throw new PersistenceFormatException(file, at + TRAILER_CRC_OFFSET, "trailer crc mismatch (no trailer:"
-                    + " the file is cut or has trailing bytes)");
+            throw new PersistenceFormatException(
+                    file,
+                    at + TRAILER_CRC_OFFSET,
+                    "trailer crc mismatch (no trailer:" + " the file is cut or has trailing bytes)");
         }
         if (LittleEndian.getInt(b, i + TRAILER_MARKER_OFFSET) != TRAILER_MARKER) {
             throw new PersistenceFormatException(file, at + TRAILER_MARKER_OFFSET, "trailer marker missing");
         }
         long length = LittleEndian.getLong(b, i + TRAILER_FILE_LENGTH_OFFSET);
         if (length != size) {
-            throw new PersistenceFormatException(file, at + TRAILER_FILE_LENGTH_OFFSET, "trailer says " + length
-                    + " bytes, the file has " + size);
+            throw new PersistenceFormatException(
+                    file, at + TRAILER_FILE_LENGTH_OFFSET, "trailer says " + length + " bytes, the file has " + size);
         }
         long count = LittleEndian.getLong(b, i + TRAILER_ENTRY_COUNT_OFFSET);
         if (count < 0 || count > (size - HEADER_LENGTH - TRAILER_LENGTH) / ENTRY_HEADER_LENGTH) {
-            throw new PersistenceFormatException(file, at + TRAILER_ENTRY_COUNT_OFFSET, "entry count " + count
-                    + " impossible for " + size + " bytes");
+            throw new PersistenceFormatException(
+                    file,
+                    at + TRAILER_ENTRY_COUNT_OFFSET,
+                    "entry count " + count + " impossible for " + size + " bytes");
         }
         return count;
     }
 
-    private static long entries(Path file, FileWindow window, long trailerAt, long expectedEntries,
-            RecordVisitor visitor) throws IOException {
+    private static long entries(
+            Path file, FileWindow window, long trailerAt, long expectedEntries, RecordVisitor visitor)
+            throws IOException {
         CRC32C crc = new CRC32C();
         byte[] key = new byte[256];
         byte[] value = new byte[256];
@@ -91,8 +99,8 @@ final class SnapshotReader {
         long entries = 0;
         while (pos < trailerAt) {
             if (entries == expectedEntries) {
-                throw new PersistenceFormatException(file, pos, "bytes after the trailer's " + expectedEntries
-                        + " entries");
+                throw new PersistenceFormatException(
+                        file, pos, "bytes after the trailer's " + expectedEntries + " entries");
             }
             if (trailerAt - pos < ENTRY_HEADER_LENGTH || !window.ensure(pos, ENTRY_HEADER_LENGTH)) {
                 throw new PersistenceFormatException(file, pos, "partial entry header before the trailer");
@@ -102,12 +110,16 @@ final class SnapshotReader {
             int keyLength = LittleEndian.getInt(b, i + ENTRY_KEY_LENGTH_OFFSET);
             int valueLength = LittleEndian.getInt(b, i + ENTRY_VALUE_LENGTH_OFFSET);
             if (keyLength < 0 || keyLength > MAX_KEY_LENGTH) {
-                throw new PersistenceFormatException(file, pos + ENTRY_KEY_LENGTH_OFFSET, "key length "
-                        + Integer.toUnsignedString(keyLength) + " out of bounds");
+                throw new PersistenceFormatException(
+                        file,
+                        pos + ENTRY_KEY_LENGTH_OFFSET,
+                        "key length " + Integer.toUnsignedString(keyLength) + " out of bounds");
             }
             if (valueLength < 0 || valueLength > MAX_VALUE_LENGTH) {
-                throw new PersistenceFormatException(file, pos + ENTRY_VALUE_LENGTH_OFFSET, "value length "
-                        + Integer.toUnsignedString(valueLength) + " out of bounds");
+                throw new PersistenceFormatException(
+                        file,
+                        pos + ENTRY_VALUE_LENGTH_OFFSET,
+                        "value length " + Integer.toUnsignedString(valueLength) + " out of bounds");
             }
             if (LittleEndian.getInt(b, i + ENTRY_RESERVED_OFFSET) != 0) {
                 throw new PersistenceFormatException(file, pos + ENTRY_RESERVED_OFFSET, "reserved field not zero");

@@ -61,8 +61,8 @@ final class SnapshotWriter implements AutoCloseable {
     void add(byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength) throws IOException {
         checkOpen();
         if (keyLength < 0 || keyLength > MAX_KEY_LENGTH || valueLength < 0 || valueLength > MAX_VALUE_LENGTH) {
-            throw new IllegalArgumentException("key length " + keyLength + " or value length " + valueLength
-                    + " out of bounds");
+            throw new IllegalArgumentException(
+                    "key length " + keyLength + " or value length " + valueLength + " out of bounds");
         }
         Objects.checkFromIndexSize(0, keyLength, key.length);
         Objects.checkFromIndexSize(valueOffset, valueLength, value.length);

@@ -47,8 +47,16 @@ final class Snapshotter implements AutoCloseable {
     private volatile long snapshots;
     private volatile long failures;
 
-    Snapshotter(Path directory, long historyId, SharedStore store, LogWriter log, long minLogBytes,
-            long checkIntervalMillis, long lastSnapshotMillis, long lastSnapshotBytes, String threadName) {
+    Snapshotter(
+            Path directory,
+            long historyId,
+            SharedStore store,
+            LogWriter log,
+            long minLogBytes,
+            long checkIntervalMillis,
+            long lastSnapshotMillis,
+            long lastSnapshotBytes,
+            String threadName) {
         this.directory = directory;
         this.historyId = historyId;
         this.store = store;
@@ -128,7 +136,11 @@ final class Snapshotter implements AutoCloseable {
         lastSnapshotBytes = bytes;
         lastSnapshotMillis = now;
         snapshots++;
-        LOG.info("snapshot {} of {}: {} bytes in {} ms", seq, directory, bytes,
+        LOG.info(
+                "snapshot {} of {}: {} bytes in {} ms",
+                seq,
+                directory,
+                bytes,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -229,7 +241,9 @@ final class Snapshotter implements AutoCloseable {
         }
 
         private int getInt(int at) {
-            return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16
+            return (bytes[at] & 0xFF)
+                    | (bytes[at + 1] & 0xFF) << 8
+                    | (bytes[at + 2] & 0xFF) << 16
                     | (bytes[at + 3] & 0xFF) << 24;
         }
     }

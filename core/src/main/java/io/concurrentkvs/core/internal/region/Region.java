@@ -8,12 +8,12 @@ import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.ClientTableDescriptor;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
-import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.memory.MappedFiles;
+import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.ring.RequestRing;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -54,6 +54,7 @@ public final class Region {
     private final MappedFiles.Mapping mapping;
     /** The section views; all null for a header-only copy ({@link #readHeader}). */
     private final RequestRing ring;
+
     private final ClientTable clientTable;
     private final ResponseSlots responseSlots;
 
@@ -68,12 +69,16 @@ public final class Region {
         this.mapping = mapping;
         if (mapping != null) {
             RegionGeometry g = geometry;
-            this.ring = new RequestRing(memory.slice(g.ringOffset(), g.ringLength()), g.ringCapacity(),
-                    g.ringSlotSize());
-            this.clientTable = new ClientTable(memory.slice(g.clientTableOffset(), g.clientTableLength()),
-                    g.clientCapacity());
-            this.responseSlots = new ResponseSlots(memory.slice(g.responseOffset(), g.responseAreaLength()),
-                    g.clientCapacity(), g.responseSlotsPerClient(), g.responseSlotSize(), g.maxValueBytes());
+            this.ring =
+                    new RequestRing(memory.slice(g.ringOffset(), g.ringLength()), g.ringCapacity(), g.ringSlotSize());
+            this.clientTable =
+                    new ClientTable(memory.slice(g.clientTableOffset(), g.clientTableLength()), g.clientCapacity());
+            this.responseSlots = new ResponseSlots(
+                    memory.slice(g.responseOffset(), g.responseAreaLength()),
+                    g.clientCapacity(),
+                    g.responseSlotsPerClient(),
+                    g.responseSlotSize(),
+                    g.maxValueBytes());
         } else {
             this.ring = null;
             this.clientTable = null;
@@ -93,8 +98,8 @@ public final class Region {
      *
      * @throws KvsException if the file exists or cannot be created and mapped
      */
-    public static Region create(Path path, RegionGeometry geometry, Set<PosixFilePermission> permissions,
-            ServerIdentity identity) {
+    public static Region create(
+            Path path, RegionGeometry geometry, Set<PosixFilePermission> permissions, ServerIdentity identity) {
         long length = geometry.regionLength();
         MappedFiles.Mapping mapping;
         try (FileChannel channel = openNew(path, permissions)) {
@@ -116,8 +121,10 @@ public final class Region {
             // Nobody else has seen this mapping or (without a version word) trusted this file of ours.
             region.unmap();
             removeQuietly(path);
-            throw new KvsException("cannot allocate " + length + " bytes for region " + path
-                    + " (is the shared-memory file system full?)", e);
+            throw new KvsException(
+                    "cannot allocate " + length + " bytes for region " + path
+                            + " (is the shared-memory file system full?)",
+                    e);
         }
         region.writeHeader(identity);
         return region;
@@ -132,8 +139,8 @@ public final class Region {
     }
 
     private static FileChannel openNew(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        Set<StandardOpenOption> options = EnumSet.of(
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Set<StandardOpenOption> options =
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(permissions);
             return FileChannel.open(path, options, mode);
@@ -197,8 +204,8 @@ public final class Region {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             fileLength = channel.size();
             if (fileLength < HEADER_LENGTH) {
-                throw incompatible(path, "file is " + fileLength + " bytes, shorter than the "
-                        + HEADER_LENGTH + "-byte header");
+                throw incompatible(
+                        path, "file is " + fileLength + " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
             }
             if (fileLength > RegionGeometry.MAX_REGION_LENGTH) {
                 throw incompatible(path, "file is " + fileLength + " bytes, larger than any region");
@@ -233,8 +240,8 @@ public final class Region {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             fileLength = channel.size();
             if (fileLength < HEADER_LENGTH) {
-                throw incompatible(path, "file is " + fileLength + " bytes, shorter than the "
-                        + HEADER_LENGTH + "-byte header");
+                throw incompatible(
+                        path, "file is " + fileLength + " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
             }
             while (bytes.hasRemaining()) {
                 if (channel.read(bytes, bytes.position()) < 0) {
@@ -262,13 +269,16 @@ public final class Region {
             throw new RegionNotReadyException("region " + path + " is still being initialised by its server");
         }
         if (magic != MAGIC) {
-            throw incompatible(path, String.format(
-                    "magic is 0x%016x, expected 0x%016x: not a Concurrent-KVS region", magic, MAGIC));
+            throw incompatible(
+                    path,
+                    String.format("magic is 0x%016x, expected 0x%016x: not a Concurrent-KVS region", magic, MAGIC));
         }
         int major = version >>> 16;
         if (major != MAJOR_VERSION) {
-            throw incompatible(path, "layout version " + major + "." + (version & 0xFFFF)
-                    + " is not supported; this library reads version " + MAJOR_VERSION + ".x");
+            throw incompatible(
+                    path,
+                    "layout version " + major + "." + (version & 0xFFFF)
+                            + " is not supported; this library reads version " + MAJOR_VERSION + ".x");
         }
         return readGeometry(path, memory, fileLength);
     }
@@ -291,16 +301,15 @@ public final class Region {
         requireEqual(path, "region length", memory.getLong(REGION_LENGTH_OFFSET), geometry.regionLength());
         requireEqual(path, "ring offset", memory.getLong(RING_OFFSET_OFFSET), geometry.ringOffset());
         requireEqual(path, "ring slot size", memory.getInt(RING_SLOT_SIZE_OFFSET), geometry.ringSlotSize());
-        requireEqual(path, "client table offset", memory.getLong(CLIENT_TABLE_OFFSET_OFFSET),
-                geometry.clientTableOffset());
-        requireEqual(path, "client entry size", memory.getInt(CLIENT_ENTRY_SIZE_OFFSET),
-                ClientTableDescriptor.ENTRY_SIZE);
+        requireEqual(
+                path, "client table offset", memory.getLong(CLIENT_TABLE_OFFSET_OFFSET), geometry.clientTableOffset());
+        requireEqual(
+                path, "client entry size", memory.getInt(CLIENT_ENTRY_SIZE_OFFSET), ClientTableDescriptor.ENTRY_SIZE);
         requireEqual(path, "response offset", memory.getLong(RESPONSE_OFFSET_OFFSET), geometry.responseOffset());
-        requireEqual(path, "response slot size", memory.getInt(RESPONSE_SLOT_SIZE_OFFSET),
-                geometry.responseSlotSize());
+        requireEqual(path, "response slot size", memory.getInt(RESPONSE_SLOT_SIZE_OFFSET), geometry.responseSlotSize());
         if (geometry.regionLength() > fileLength) {
-            throw incompatible(path, "header describes " + geometry.regionLength()
-                    + " bytes but the file has only " + fileLength);
+            throw incompatible(
+                    path, "header describes " + geometry.regionLength() + " bytes but the file has only " + fileLength);
         }
         return geometry;
     }

@@ -38,11 +38,11 @@ public record RegionGeometry(
         requireRange("responseSlotsPerClient", responseSlotsPerClient, 1, MAX_RESPONSE_SLOTS);
         requireRange("stallTimeoutMs", stallTimeoutMs, 1, 3_600_000);
         requireRange("heartbeatIntervalMs", heartbeatIntervalMs, 1, 60_000);
-        long length = computeRegionLength(
-                ringCapacity, maxKeyBytes, maxValueBytes, clientCapacity, responseSlotsPerClient);
+        long length =
+                computeRegionLength(ringCapacity, maxKeyBytes, maxValueBytes, clientCapacity, responseSlotsPerClient);
         if (length > MAX_REGION_LENGTH) {
-            throw new IllegalArgumentException("region would be " + length + " bytes; at most "
-                    + MAX_REGION_LENGTH + " can be mapped: reduce ring size, limits, clients or response slots");
+            throw new IllegalArgumentException("region would be " + length + " bytes; at most " + MAX_REGION_LENGTH
+                    + " can be mapped: reduce ring size, limits, clients or response slots");
         }
     }
 

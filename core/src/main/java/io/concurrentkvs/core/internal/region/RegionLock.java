@@ -67,10 +67,11 @@ public final class RegionLock implements AutoCloseable {
     private static final int ATTEMPTS = 100;
     /** How long a refused locker waits for the holder's record to name a live process. */
     private static final long HOLDER_RECORD_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private static final long HOLDER_RECORD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final SecureRandom TOKENS = new SecureRandom();
-    private static final Set<OpenOption> OPEN_OPTIONS = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> OPEN_OPTIONS = Set.of(
+            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
     /** Guards the registry below. */
     private static final Object REGISTRY = new Object();
@@ -86,15 +87,17 @@ public final class RegionLock implements AutoCloseable {
     private final FileLock lock;
     /** Opened by path to check the path named our file; closing it before the release would drop the lock. */
     private final FileChannel verifier;
+
     private final long token;
     /** The file's key (device and inode) when we verified it, or null where the platform gives none. */
     private final Object fileKey;
+
     private final List<FileChannel> adopted = new ArrayList<>();
     private Path registryKey;
     private boolean released;
 
-    private RegionLock(Path path, FileChannel channel, FileLock lock, FileChannel verifier, long token,
-            Object fileKey) {
+    private RegionLock(
+            Path path, FileChannel channel, FileLock lock, FileChannel verifier, long token, Object fileKey) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
@@ -136,8 +139,8 @@ public final class RegionLock implements AutoCloseable {
                     return held;
                 }
             }
-            throw new KvsException("cannot take the lock " + path + ": it was replaced under us " + ATTEMPTS
-                    + " times");
+            throw new KvsException(
+                    "cannot take the lock " + path + ": it was replaced under us " + ATTEMPTS + " times");
         } catch (RuntimeException | Error e) {
             synchronized (REGISTRY) {
                 RESERVED.remove(key);
@@ -260,8 +263,9 @@ public final class RegionLock implements AutoCloseable {
             throw new KvsException("cannot read the lock " + path + ": " + e, e);
         }
         if (!attributes.isRegularFile()) {
-            String kind = attributes.isSymbolicLink() ? "a symbolic link" : attributes.isDirectory() ? "a directory"
-                    : "not a regular file";
+            String kind = attributes.isSymbolicLink()
+                    ? "a symbolic link"
+                    : attributes.isDirectory() ? "a directory" : "not a regular file";
             throw new KvsIncompatibleRegionException("lock file " + path + " is " + kind + "; it is left untouched:"
                     + " remove it yourself or choose another path");
         }
@@ -280,7 +284,8 @@ public final class RegionLock implements AutoCloseable {
 
     private static Object fileKey(Path path) {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }
@@ -296,8 +301,11 @@ public final class RegionLock implements AutoCloseable {
 
     private static void write(FileChannel channel, Record record) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.putLong(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, VERSION).putInt(RESERVED_OFFSET, 0)
-                .putLong(PID_OFFSET, record.pid).putLong(TOKEN_OFFSET, record.token);
+        bytes.putLong(MAGIC_OFFSET, MAGIC)
+                .putInt(VERSION_OFFSET, VERSION)
+                .putInt(RESERVED_OFFSET, 0)
+                .putLong(PID_OFFSET, record.pid)
+                .putLong(TOKEN_OFFSET, record.token);
         // One write of the whole record over the old one (no truncate first): a holder killed here leaves the
         // old record or the new one, both valid.
         while (bytes.hasRemaining()) {
@@ -315,7 +323,8 @@ public final class RegionLock implements AutoCloseable {
         long deadline = System.nanoTime() + HOLDER_RECORD_WAIT_NANOS;
         while (true) {
             Record record = readRecordQuietly(channel);
-            boolean live = record != null && record.pid > 0
+            boolean live = record != null
+                    && record.pid > 0
                     && ProcessHandle.of(record.pid).map(ProcessHandle::isAlive).orElse(false);
             if (live || System.nanoTime() - deadline >= 0) {
                 return record;
@@ -334,7 +343,8 @@ public final class RegionLock implements AutoCloseable {
 
     private static KvsRegionInUseException inUse(Path path, long pid, String where) {
         String store = "store at " + path.resolveSibling(regionName(path)) + " is in use";
-        String holder = pid > 0 ? " by live process " + pid + where + ": it holds the lock "
+        String holder = pid > 0
+                ? " by live process " + pid + where + ": it holds the lock "
                 : ": another server holds the lock ";
         return new KvsRegionInUseException(store + holder + path, pid);
     }

@@ -34,8 +34,8 @@ public final class BatchFormat {
     }
 
     /** Writes the header of the batch in the slot at {@code slot} whose records end at {@code recordsEnd}. */
-    public static void putHeader(Memory m, long slot, long batchId, int client, int firstResponseSlot, int count,
-            long recordsEnd) {
+    public static void putHeader(
+            Memory m, long slot, long batchId, int client, int firstResponseSlot, int count, long recordsEnd) {
         m.putLong(slot + BATCH_ID_OFFSET, batchId);
         m.putInt(slot + CLIENT_INDEX_OFFSET, client);
         m.putInt(slot + FIRST_RESPONSE_SLOT_OFFSET, firstResponseSlot);

@@ -42,8 +42,8 @@ public final class RequestRing {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
         if (memory.capacity() < RequestRingDescriptor.length(capacity, slotSize)) {
-            throw new IllegalArgumentException("memory of " + memory.capacity() + " bytes is too small for "
-                    + capacity + " slots of " + slotSize + " bytes");
+            throw new IllegalArgumentException("memory of " + memory.capacity() + " bytes is too small for " + capacity
+                    + " slots of " + slotSize + " bytes");
         }
         this.memory = memory;
         this.capacity = capacity;

@@ -37,6 +37,7 @@ public final class RingConsumer {
     private boolean claimantKnownAlive;
     /** The consumer index at which impossible indices were first seen, or -1; and what and when. */
     private long anomalyIndex = -1;
+
     private long anomalyProducer;
     private long anomalySince;
     private long skipped;
@@ -54,7 +55,11 @@ public final class RingConsumer {
      * As {@link #RingConsumer(RequestRing, long, IntPredicate, LongSupplier)}, telling {@code takeListener}
      * of every attempt to take a published slot before the attempt's CAS.
      */
-    public RingConsumer(RequestRing ring, long stallTimeoutNanos, IntPredicate claimantAlive, LongSupplier nanoClock,
+    public RingConsumer(
+            RequestRing ring,
+            long stallTimeoutNanos,
+            IntPredicate claimantAlive,
+            LongSupplier nanoClock,
             TakeListener takeListener) {
         this.ring = ring;
         this.stallTimeoutNanos = stallTimeoutNanos;
@@ -106,7 +111,8 @@ public final class RingConsumer {
                 continue;
             }
             long producer = ring.producerIndex();
-            if (index < 0 || producer < index
+            if (index < 0
+                    || producer < index
                     || (producer - index > ring.capacity() && ring.consumerIndex() == index)) {
                 // Impossible for well-behaved processes once it persists (the producer index is read
                 // after the consumer index, which has not moved since): the indices were overwritten. A

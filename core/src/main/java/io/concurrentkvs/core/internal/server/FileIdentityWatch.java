@@ -30,7 +30,8 @@ final class FileIdentityWatch {
 
     /** Records what {@code path} is now: call right after mapping it. */
     static FileIdentityWatch of(Path path) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes =
+                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         return new FileIdentityWatch(path, attributes.fileKey(), attributes.size());
     }
 

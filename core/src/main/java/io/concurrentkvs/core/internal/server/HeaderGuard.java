@@ -41,7 +41,10 @@ final class HeaderGuard {
             // The version word is the ready signal: write it last, as at creation.
             header.putIntVolatile(RegionHeaderDescriptor.VERSION_OFFSET, 0);
             header.putBytes(0, expected, 0, RegionHeaderDescriptor.VERSION_OFFSET);
-            header.putBytes(RegionHeaderDescriptor.VERSION_OFFSET + 4, expected, RegionHeaderDescriptor.VERSION_OFFSET + 4,
+            header.putBytes(
+                    RegionHeaderDescriptor.VERSION_OFFSET + 4,
+                    expected,
+                    RegionHeaderDescriptor.VERSION_OFFSET + 4,
                     expected.length - RegionHeaderDescriptor.VERSION_OFFSET - 4);
             header.putIntRelease(RegionHeaderDescriptor.VERSION_OFFSET, RegionHeaderDescriptor.LAYOUT_VERSION);
             restores++;

@@ -1,10 +1,10 @@
 package io.concurrentkvs.core.internal.server;
 
-import io.concurrentkvs.core.internal.Threads;
+import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.internal.layout.ClientTable;
-import io.concurrentkvs.core.FsyncPolicy;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.persist.Persistence;
 import io.concurrentkvs.core.internal.region.Counters;
@@ -45,6 +45,7 @@ public final class ServerRuntime {
     private final SharedStore store;
     /** The persistence directory the store journals to, or null. */
     private final Persistence persistence;
+
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final Thread monitorThread;
@@ -56,9 +57,11 @@ public final class ServerRuntime {
     private final FailureListener failureListener;
     /** The first failure of this run, or null; set once, by the failing thread. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
     private volatile boolean stopRequested;
     /** The state this server means to be in; written before the header's state word. */
     private volatile int expectedState = RegionHeaderDescriptor.STATE_INITIALIZING;
+
     private volatile boolean monitorStop;
 
     /** Told of the first failure of a run, on the failing thread; it must not wait for that thread. */
@@ -70,8 +73,15 @@ public final class ServerRuntime {
     /**
      * @param persistence the directory the store journals to, or null; its log failing fails the run
      */
-    public ServerRuntime(Region region, SharedStore store, Persistence persistence, int workerCount, IdleStrategy idle,
-            long clientTimeoutNanos, String threadNamePrefix, FailureListener failureListener) {
+    public ServerRuntime(
+            Region region,
+            SharedStore store,
+            Persistence persistence,
+            int workerCount,
+            IdleStrategy idle,
+            long clientTimeoutNanos,
+            String threadNamePrefix,
+            FailureListener failureListener) {
         this.failureListener = failureListener;
         this.persistence = persistence;
         this.fileWatch = watch(region);
@@ -86,10 +96,25 @@ public final class ServerRuntime {
         // One worker consumes the ring in order by itself; several need the gate for per-client order.
         ClientOrderGate gate = workerCount > 1 ? new ClientOrderGate(workerCount) : null;
         for (int i = 0; i < workerCount; i++) {
-            RingConsumer consumer = new RingConsumer(ring, stallNanos, reaper::isAlive, System::nanoTime,
+            RingConsumer consumer = new RingConsumer(
+                    ring,
+                    stallNanos,
+                    reaper::isAlive,
+                    System::nanoTime,
                     gate == null ? RingConsumer.TakeListener.NONE : gate.announcerFor(i, ring));
-            Worker worker = new Worker(i, ring, consumer, gate, clients, responses, store, g.maxKeyBytes(),
-                    g.maxValueBytes(), idle, () -> stopRequested, persistence == null ? null : persistence.log(),
+            Worker worker = new Worker(
+                    i,
+                    ring,
+                    consumer,
+                    gate,
+                    clients,
+                    responses,
+                    store,
+                    g.maxKeyBytes(),
+                    g.maxValueBytes(),
+                    idle,
+                    () -> stopRequested,
+                    persistence == null ? null : persistence.log(),
                     persistence != null && persistence.policy() == FsyncPolicy.ALWAYS);
             workers.add(worker);
             String threadName = threadNamePrefix + "-worker-" + i;
@@ -98,16 +123,16 @@ public final class ServerRuntime {
             workerThreads.add(thread);
         }
         this.headerGuard = new HeaderGuard(region);
-        this.monitorThread = new Thread(() -> runGuarded(this::monitor, threadNamePrefix + "-monitor"),
-                threadNamePrefix + "-monitor");
+        this.monitorThread = new Thread(
+                () -> runGuarded(this::monitor, threadNamePrefix + "-monitor"), threadNamePrefix + "-monitor");
         monitorThread.setDaemon(true);
     }
 
     /** Starts the threads and publishes the region as running. */
     public void start() {
         if (persistence != null) {
-            persistence.onFailure(cause -> fail(new KvsException("the persistence log in " + persistence.directory()
-                    + " failed: " + cause, cause)));
+            persistence.onFailure(cause -> fail(new KvsException(
+                    "the persistence log in " + persistence.directory() + " failed: " + cause, cause)));
         }
         expectedState = RegionHeaderDescriptor.STATE_RUNNING;
         region.setState(RegionHeaderDescriptor.STATE_RUNNING);
@@ -149,8 +174,10 @@ public final class ServerRuntime {
         if (!failure.compareAndSet(null, cause)) {
             return;
         }
-        LOG.error("server of {} failed and stops; clients fail over, and a new server can take the name",
-                region.path(), cause);
+        LOG.error(
+                "server of {} failed and stops; clients fail over, and a new server can take the name",
+                region.path(),
+                cause);
         stopRequested = true;
         expectedState = RegionHeaderDescriptor.STATE_STOPPING;
         markHeaderAfterFailure(RegionHeaderDescriptor.STATE_STOPPING);
@@ -192,7 +219,9 @@ public final class ServerRuntime {
      */
     private void markHeaderAfterFailure(int state) {
         if (!fileWatch.holdsHeader(RegionHeaderDescriptor.HEADER_LENGTH)) {
-            LOG.warn("region {} no longer holds its header: state {} not written", region.path(),
+            LOG.warn(
+                    "region {} no longer holds its header: state {} not written",
+                    region.path(),
                     RegionHeaderDescriptor.stateName(state));
             return;
         }

@@ -4,16 +4,16 @@ import static io.concurrentkvs.core.internal.ring.RequestRingDescriptor.*;
 
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsCapacityException;
+import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.RequestIds;
-import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.MappedFiles;
 import io.concurrentkvs.core.internal.memory.Memory;
 import io.concurrentkvs.core.internal.persist.LogWriter;
-import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.region.Counters;
+import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
@@ -66,24 +66,38 @@ final class Worker implements Runnable {
     private final WorkerCounters counters = new WorkerCounters();
     /** The current request's key and value, copied out of the ring: the store takes arrays. */
     private final byte[] key;
+
     private final byte[] value;
     /** Seals the run this worker is answering, from its own buffers. */
     private final AnswerSeal seal = new AnswerSeal();
     /** The batch being served, copied out of the ring; parsed from here only. */
     private final Memory batch;
+
     private final byte[] batchBytes;
     private final CRC32C crc = new CRC32C();
     /** The persistence log, or null; under {@code ALWAYS} ({@link #deferAnswers}) answers wait for it. */
     private final LogWriter log;
+
     private final boolean deferAnswers;
     private final DeferredAnswers deferred;
 
     /**
      * @param gate the order gate shared by all workers, or null when this is the only worker
      */
-    Worker(int workerIndex, RequestRing ring, RingConsumer consumer, ClientOrderGate gate, ClientTable clients,
-            ResponseSlots responses, SharedStore store, int maxKeyBytes, int maxValueBytes, IdleStrategy idle,
-            BooleanSupplier stopRequested, LogWriter log, boolean deferAnswers) {
+    Worker(
+            int workerIndex,
+            RequestRing ring,
+            RingConsumer consumer,
+            ClientOrderGate gate,
+            ClientTable clients,
+            ResponseSlots responses,
+            SharedStore store,
+            int maxKeyBytes,
+            int maxValueBytes,
+            IdleStrategy idle,
+            BooleanSupplier stopRequested,
+            LogWriter log,
+            boolean deferAnswers) {
         this.workerIndex = workerIndex;
         this.ring = ring;
         this.consumer = consumer;
@@ -167,7 +181,8 @@ final class Worker implements Runnable {
                 counters.increment(Counters.REJECTED_BATCHES);
                 return;
             }
-            int sealed = BatchFormat.sealedPayload(BatchFormat.intAt(batchBytes, PAYLOAD_LENGTH_OFFSET), ring.slotSize());
+            int sealed =
+                    BatchFormat.sealedPayload(BatchFormat.intAt(batchBytes, PAYLOAD_LENGTH_OFFSET), ring.slotSize());
             Memory m = batch;
             long slot = 0;
             m.putBytes(slot, batchBytes, 0, PAYLOAD_OFFSET + sealed);
@@ -216,8 +231,10 @@ final class Worker implements Runnable {
                 int opcode = m.getInt(at + RECORD_OPCODE_OFFSET);
                 int keyLength = m.getInt(at + RECORD_KEY_LENGTH_OFFSET);
                 int valueLength = m.getInt(at + RECORD_VALUE_LENGTH_OFFSET);
-                boolean lengthsValid = keyLength >= 0 && keyLength <= maxKeyBytes
-                        && valueLength >= 0 && valueLength <= maxValueBytes
+                boolean lengthsValid = keyLength >= 0
+                        && keyLength <= maxKeyBytes
+                        && valueLength >= 0
+                        && valueLength <= maxValueBytes
                         && RequestRingDescriptor.recordLength(keyLength, valueLength) <= end - at;
                 if (!lengthsValid) {
                     framed = false; // every later record's position is unknown
@@ -228,14 +245,18 @@ final class Worker implements Runnable {
                             m.getBytes(at + RECORD_HEADER_LENGTH, key, 0, keyLength);
                             if (opcode == Opcodes.GET) {
                                 foundLength = get(keyLength);
-                                status = foundLength < 0 ? ResponseStatus.ABSENT
-                                        : foundLength <= maxValueBytes ? ResponseStatus.FOUND : ResponseStatus.MALFORMED;
+                                status = foundLength < 0
+                                        ? ResponseStatus.ABSENT
+                                        : foundLength <= maxValueBytes
+                                                ? ResponseStatus.FOUND
+                                                : ResponseStatus.MALFORMED;
                             } else if (log != null && !log.admits()) {
                                 counters.increment(Counters.PERSISTENCE_REFUSALS);
                                 foundLength = message(log.refusal());
                                 status = ResponseStatus.REFUSED;
                             } else {
-                                status = write(m, opcode, keyLength, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
+                                status =
+                                        write(m, opcode, keyLength, at + RECORD_HEADER_LENGTH + keyLength, valueLength);
                                 wrote = true;
                             }
                         } catch (KvsCapacityException full) {
@@ -256,10 +277,11 @@ final class Worker implements Runnable {
                 counters.increment(Counters.MALFORMED_REQUESTS);
             }
             if (answering) {
-                boolean carriesValue = status == ResponseStatus.FOUND || status == ResponseStatus.CAPACITY
+                boolean carriesValue = status == ResponseStatus.FOUND
+                        || status == ResponseStatus.CAPACITY
                         || status == ResponseStatus.REFUSED;
-                answerAt = responses.putAnswer(client, first, count, answerAt, status, value,
-                        carriesValue ? foundLength : 0, seal);
+                answerAt = responses.putAnswer(
+                        client, first, count, answerAt, status, value, carriesValue ? foundLength : 0, seal);
             }
         }
         if (!answering) {

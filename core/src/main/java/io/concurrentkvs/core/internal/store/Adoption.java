@@ -30,8 +30,15 @@ final class Adoption {
     private long dropped;
     private long duplicates;
 
-    Adoption(StoreGeometry geometry, StoreMemory memory, long seed, Segment[] segments, SegmentAllocator[] allocators,
-            Page[] pages, PagePool pool, EntryBudget budget) {
+    Adoption(
+            StoreGeometry geometry,
+            StoreMemory memory,
+            long seed,
+            Segment[] segments,
+            SegmentAllocator[] allocators,
+            Page[] pages,
+            PagePool pool,
+            EntryBudget budget) {
         this.geometry = geometry;
         this.memory = memory;
         this.meta = memory.meta();
@@ -61,11 +68,17 @@ final class Adoption {
         }
         releaseEmptyPages();
         budget.set(entries);
-        AdoptionReport report = new AdoptionReport(entries, dropped, duplicates, openWrites, invalidPages,
-                System.nanoTime() - start);
+        AdoptionReport report =
+                new AdoptionReport(entries, dropped, duplicates, openWrites, invalidPages, System.nanoTime() - start);
         if (dropped + openWrites + invalidPages > 0) {
-            LOG.warn("adopted {} entries; dropped {} damaged entries, {} duplicate index words, repaired {} open "
-                    + "writes and {} invalid page words", entries, dropped, duplicates, openWrites, invalidPages);
+            LOG.warn(
+                    "adopted {} entries; dropped {} damaged entries, {} duplicate index words, repaired {} open "
+                            + "writes and {} invalid page words",
+                    entries,
+                    dropped,
+                    duplicates,
+                    openWrites,
+                    invalidPages);
         }
         return report;
     }
@@ -141,14 +154,23 @@ final class Adoption {
             long local = memory.local(at);
             int keyLength = m.getInt(local + RECORD_KEY_LENGTH_OFFSET);
             int valueLength = m.getInt(local + RECORD_VALUE_LENGTH_OFFSET);
-            if (blockSize < 0 || keyLength < 0 || valueLength < 0
+            if (blockSize < 0
+                    || keyLength < 0
+                    || valueLength < 0
                     || (long) recordLength(keyLength, valueLength) > blockSize) {
                 return -1;
             }
             m.getBytes(local + RECORD_HEADER_LENGTH, key, 0, keyLength);
             m.getBytes(local + RECORD_HEADER_LENGTH + keyLength, value, 0, valueLength);
-            int checksum = Hashing.checksum(seed, keyLength, valueLength, m.getInt(local + RECORD_FLAGS_OFFSET),
-                    m.getLong(local + RECORD_EXPIRES_OFFSET), key, value, 0);
+            int checksum = Hashing.checksum(
+                    seed,
+                    keyLength,
+                    valueLength,
+                    m.getInt(local + RECORD_FLAGS_OFFSET),
+                    m.getLong(local + RECORD_EXPIRES_OFFSET),
+                    key,
+                    value,
+                    0);
             if (checksum != m.getInt(local + RECORD_CHECKSUM_OFFSET)) {
                 return -1;
             }

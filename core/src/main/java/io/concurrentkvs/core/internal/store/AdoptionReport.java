@@ -12,8 +12,8 @@ package io.concurrentkvs.core.internal.store;
  * @param invalidPages page words that named no segment or size class; the pages were freed
  * @param nanos how long adoption took
  */
-public record AdoptionReport(long entries, long dropped, long duplicates, long openWrites, long invalidPages,
-        long nanos) {
+public record AdoptionReport(
+        long entries, long dropped, long duplicates, long openWrites, long invalidPages, long nanos) {
 
     /** The report of a store that started empty. */
     public static AdoptionReport fresh() {

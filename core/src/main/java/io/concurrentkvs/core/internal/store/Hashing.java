@@ -15,8 +15,7 @@ import java.nio.ByteOrder;
  * table it did not create. Stateless.
  */
 public final class Hashing {
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long M1 = 0x9E3779B97F4A7C15L;
     private static final long M2 = 0xC2B2AE3D27D4EB4FL;
 
@@ -30,8 +29,15 @@ public final class Hashing {
     /**
      * The record checksum: its lengths, flags and expiry, then the key, then the value.
      */
-    public static int checksum(long seed, int keyLength, int valueLength, int flags, long expiresAt, byte[] key,
-            byte[] value, int valueOffset) {
+    public static int checksum(
+            long seed,
+            int keyLength,
+            int valueLength,
+            int flags,
+            long expiresAt,
+            byte[] key,
+            byte[] value,
+            int valueOffset) {
         long h = seed ^ M1;
         h = step(h, ((long) keyLength << 32) | (valueLength & 0xFFFFFFFFL));
         h = step(h, flags);

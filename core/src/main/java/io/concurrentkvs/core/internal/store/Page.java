@@ -16,6 +16,7 @@ final class Page {
     private int used;
     /** Bit set = block free. */
     private long[] free = new long[0];
+
     private int searchFrom;
     Page previous;
     Page next;

@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Segment {
     /** {@link #get}'s answer when the key is absent. */
     static final int ABSENT = -1;
+
     private static final int MISMATCH = -2;
     private static final int CORRUPT = -3;
     private static final int OPTIMISTIC_ATTEMPTS = 64;
@@ -53,6 +54,7 @@ final class Segment {
     private final byte[] moving;
     /** An entry being copied out ({@link #copyChunk}, or a shifted entry journaled); under the lock only. */
     private final byte[] copyKey;
+
     private final byte[] copyValue;
     private int copiedKeyLength;
     private int copiedValueLength;
@@ -62,12 +64,19 @@ final class Segment {
     private int copyCursor = -1;
     /** The sequence as this process last wrote it: the file's word is only a copy for readers. */
     private long sequence;
+
     private long entries;
     private long liveBytes;
     private long blockBytes;
 
-    Segment(int id, StoreGeometry geometry, StoreMemory memory, long seed, SegmentAllocator allocator,
-            EntryBudget budget, StoreCounters counters) {
+    Segment(
+            int id,
+            StoreGeometry geometry,
+            StoreMemory memory,
+            long seed,
+            SegmentAllocator allocator,
+            EntryBudget budget,
+            StoreCounters counters) {
         this.id = id;
         this.geometry = geometry;
         this.memory = memory;
@@ -182,7 +191,8 @@ final class Segment {
             return MISMATCH;
         }
         int valueLength = m.getInt(local + RECORD_VALUE_LENGTH_OFFSET);
-        if (valueLength < 0 || valueLength > out.length
+        if (valueLength < 0
+                || valueLength > out.length
                 || !memory.inOnePage(at, align(recordLength(keyLength, valueLength), RECORD_ALIGNMENT))) {
             return CORRUPT;
         }
@@ -190,8 +200,15 @@ final class Segment {
             return MISMATCH;
         }
         m.getBytes(local + RECORD_HEADER_LENGTH + keyLength, out, 0, valueLength);
-        int checksum = Hashing.checksum(seed, keyLength, valueLength, m.getInt(local + RECORD_FLAGS_OFFSET),
-                m.getLong(local + RECORD_EXPIRES_OFFSET), key, out, 0);
+        int checksum = Hashing.checksum(
+                seed,
+                keyLength,
+                valueLength,
+                m.getInt(local + RECORD_FLAGS_OFFSET),
+                m.getLong(local + RECORD_EXPIRES_OFFSET),
+                key,
+                out,
+                0);
         return checksum == m.getInt(local + RECORD_CHECKSUM_OFFSET) ? valueLength : CORRUPT;
     }
 
@@ -224,7 +241,13 @@ final class Segment {
      * @throws KvsCapacityException if the key is new and the store or this segment's index is full, or no
      *     block of the record's size is free; nothing was changed
      */
-    boolean put(long hash, byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength,
+    boolean put(
+            long hash,
+            byte[] key,
+            int keyLength,
+            byte[] value,
+            int valueOffset,
+            int valueLength,
             boolean onlyIfAbsent) {
         int recordLength = recordLength(keyLength, valueLength);
         int sizeClass = geometry.sizeClassFor(recordLength);
@@ -376,7 +399,8 @@ final class Segment {
         long local = memory.local(from);
         int keyLength = m.getInt(local + RECORD_KEY_LENGTH_OFFSET);
         int blockSize = geometry.blockSize(sizeClass);
-        int slot = keyLength < 0 || keyLength > blockSize - RECORD_HEADER_LENGTH ? -1 : slotOf(m, local, keyLength, from);
+        int slot =
+                keyLength < 0 || keyLength > blockSize - RECORD_HEADER_LENGTH ? -1 : slotOf(m, local, keyLength, from);
         if (slot < 0) {
             allocator.free(from); // no word names it: a block a scribbled word leaked
             return;
@@ -508,7 +532,8 @@ final class Segment {
         m.putLong(local + RECORD_EXPIRES_OFFSET, 0);
         m.putBytes(local + RECORD_HEADER_LENGTH, key, 0, keyLength);
         m.putBytes(local + RECORD_HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
-        m.putInt(local + RECORD_CHECKSUM_OFFSET,
+        m.putInt(
+                local + RECORD_CHECKSUM_OFFSET,
                 Hashing.checksum(seed, keyLength, valueLength, 0, 0, key, value, valueOffset));
     }
 
@@ -596,14 +621,24 @@ final class Segment {
         long local = memory.local(at);
         int keyLength = m.getInt(local + RECORD_KEY_LENGTH_OFFSET);
         int valueLength = m.getInt(local + RECORD_VALUE_LENGTH_OFFSET);
-        if (keyLength < 0 || valueLength < 0 || keyLength > maxBody || valueLength > maxBody - keyLength
+        if (keyLength < 0
+                || valueLength < 0
+                || keyLength > maxBody
+                || valueLength > maxBody - keyLength
                 || !memory.inOnePage(at, align(recordLength(keyLength, valueLength), RECORD_ALIGNMENT))) {
             return CORRUPT;
         }
         m.getBytes(local + RECORD_HEADER_LENGTH, copyKey, 0, keyLength);
         m.getBytes(local + RECORD_HEADER_LENGTH + keyLength, copyValue, 0, valueLength);
-        int checksum = Hashing.checksum(seed, keyLength, valueLength, m.getInt(local + RECORD_FLAGS_OFFSET),
-                m.getLong(local + RECORD_EXPIRES_OFFSET), copyKey, copyValue, 0);
+        int checksum = Hashing.checksum(
+                seed,
+                keyLength,
+                valueLength,
+                m.getInt(local + RECORD_FLAGS_OFFSET),
+                m.getLong(local + RECORD_EXPIRES_OFFSET),
+                copyKey,
+                copyValue,
+                0);
         if (checksum != m.getInt(local + RECORD_CHECKSUM_OFFSET)) {
             return CORRUPT;
         }

@@ -75,9 +75,11 @@ public final class SharedStore {
      * @throws IllegalArgumentException if the header is not a valid store header of {@code memory}'s geometry
      */
     public static SharedStore adopt(String name, StoreMemory memory) {
-        StoreHeader.Contents header = StoreHeader.read(memory.meta(), memory.geometry().fileLength());
+        StoreHeader.Contents header =
+                StoreHeader.read(memory.meta(), memory.geometry().fileLength());
         if (!header.geometry.sameSettings(memory.geometry())) {
-            throw new IllegalArgumentException("the header describes " + header.geometry + ", not " + memory.geometry());
+            throw new IllegalArgumentException(
+                    "the header describes " + header.geometry + ", not " + memory.geometry());
         }
         return new SharedStore(name, memory, header.seed, true);
     }
@@ -228,8 +230,8 @@ public final class SharedStore {
             blocks += u[1];
             pagesInUse += u[2];
         }
-        return new StoreUsage(size(), geometry.maxEntries(), live, blocks, pagesInUse * geometry.pageSize(),
-                geometry.dataBytes());
+        return new StoreUsage(
+                size(), geometry.maxEntries(), live, blocks, pagesInUse * geometry.pageSize(), geometry.dataBytes());
     }
 
     /**

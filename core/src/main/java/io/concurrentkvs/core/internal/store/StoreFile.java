@@ -47,8 +47,8 @@ public final class StoreFile implements AutoCloseable {
     private final boolean blank;
     private boolean closed;
 
-    private StoreFile(Path path, FileChannel channel, List<MappedFiles.Mapping> mappings, StoreMemory memory,
-            boolean blank) {
+    private StoreFile(
+            Path path, FileChannel channel, List<MappedFiles.Mapping> mappings, StoreMemory memory, boolean blank) {
         this.path = path;
         this.channel = channel;
         this.mappings = mappings;
@@ -137,8 +137,11 @@ public final class StoreFile implements AutoCloseable {
     }
 
     private static FileChannel openChannel(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        Set<java.nio.file.OpenOption> options = Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         boolean existed = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
         FileChannel channel;
         try {
@@ -190,7 +193,8 @@ public final class StoreFile implements AutoCloseable {
         long position = 0;
         try {
             // The magic first, so that a server dying mid-reserve leaves a file the next one knows is ours.
-            ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC);
+            ByteBuffer magic =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC);
             while (magic.hasRemaining()) {
                 position += channel.write(magic, position);
             }
@@ -204,8 +208,10 @@ public final class StoreFile implements AutoCloseable {
         } catch (IOException e) {
             channel.truncate(0);
             long usable = usableSpace(path);
-            throw new KvsException("cannot reserve " + length + " bytes for the store at " + path + " (" + usable
-                    + " bytes free there; lower maxDataBytes or maxEntries, or free space): " + e, e);
+            throw new KvsException(
+                    "cannot reserve " + length + " bytes for the store at " + path + " (" + usable
+                            + " bytes free there; lower maxDataBytes or maxEntries, or free space): " + e,
+                    e);
         }
     }
 
@@ -227,8 +233,8 @@ public final class StoreFile implements AutoCloseable {
             Memory[] chunks = new Memory[count];
             for (int i = 0; i < count; i++) {
                 long start = (long) i * chunk;
-                MappedFiles.Mapping data = MappedFiles.map(channel, g.dataOffset() + start,
-                        Math.min(chunk, g.dataBytes() - start));
+                MappedFiles.Mapping data =
+                        MappedFiles.map(channel, g.dataOffset() + start, Math.min(chunk, g.dataBytes() - start));
                 mappings.add(data);
                 chunks[i] = data.memory();
             }
@@ -291,7 +297,8 @@ public final class StoreFile implements AutoCloseable {
         } catch (NoSuchFileException gone) {
             // Nothing to remove.
         } catch (IOException e) {
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new KvsIncompatibleRegionException("file at " + path + " is not a Concurrent-KVS store file (not"
                         + " a regular file); it is left untouched: remove it yourself");
             }

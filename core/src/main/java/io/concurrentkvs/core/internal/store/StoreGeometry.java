@@ -20,6 +20,7 @@ public final class StoreGeometry {
     public static final int MAX_STRIPES = 1 << 16;
     /** Keeps the metadata (header, segments, index, page map) inside one mapping of under 2 GiB. */
     public static final long MAX_ENTRIES = 1L << 27;
+
     public static final int MIN_BLOCK = 32;
     /** Pages never straddle a data mapping of this size (a power of two, at least one page). */
     static final long DATA_CHUNK = 1L << 30;
@@ -68,8 +69,8 @@ public final class StoreGeometry {
         this.pageMapOffset = indexOffset + (long) stripes * slotsPerSegment * INDEX_WORD_LENGTH;
         this.dataOffset = align(pageMapOffset + (long) pageCount * PAGE_WORD_LENGTH, FILE_ALIGNMENT);
         if (dataOffset > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("maxEntries " + maxEntries + " over " + stripes
-                    + " stripes needs an index larger than 2 GiB");
+            throw new IllegalArgumentException(
+                    "maxEntries " + maxEntries + " over " + stripes + " stripes needs an index larger than 2 GiB");
         }
         this.fileLength = dataOffset + (long) pageCount * pageSize;
     }
@@ -192,8 +193,11 @@ public final class StoreGeometry {
 
     /** True if these are the settings {@code other} was made from. */
     public boolean sameSettings(StoreGeometry other) {
-        return stripes == other.stripes && maxEntries == other.maxEntries && pageCount == other.pageCount
-                && pageSize == other.pageSize && maxRecordLength == other.maxRecordLength;
+        return stripes == other.stripes
+                && maxEntries == other.maxEntries
+                && pageCount == other.pageCount
+                && pageSize == other.pageSize
+                && maxRecordLength == other.maxRecordLength;
     }
 
     @Override

@@ -62,7 +62,8 @@ final class StoreHeader {
     static Contents read(Memory meta, long fileLength) {
         long magic = meta.getLong(MAGIC_OFFSET);
         if (magic != MAGIC) {
-            throw new IllegalArgumentException(String.format("magic is 0x%016x, not a Concurrent-KVS store file", magic));
+            throw new IllegalArgumentException(
+                    String.format("magic is 0x%016x, not a Concurrent-KVS store file", magic));
         }
         int version = version(meta);
         if (version >>> 16 != MAJOR_VERSION) {
@@ -75,8 +76,11 @@ final class StoreHeader {
         if (pageSize <= 0 || pageCount <= 0) {
             throw new IllegalArgumentException("page size " + pageSize + " or page count " + pageCount + " is invalid");
         }
-        StoreGeometry g = new StoreGeometry(meta.getInt(STRIPES_OFFSET), meta.getLong(MAX_ENTRIES_OFFSET),
-                (long) pageSize * pageCount, meta.getInt(MAX_RECORD_LENGTH_OFFSET));
+        StoreGeometry g = new StoreGeometry(
+                meta.getInt(STRIPES_OFFSET),
+                meta.getLong(MAX_ENTRIES_OFFSET),
+                (long) pageSize * pageCount,
+                meta.getInt(MAX_RECORD_LENGTH_OFFSET));
         requireEqual("page size", pageSize, g.pageSize());
         requireEqual("page count", pageCount, g.pageCount());
         requireEqual("slots per segment", meta.getInt(SLOTS_PER_SEGMENT_OFFSET), g.slotsPerSegment());
@@ -90,8 +94,8 @@ final class StoreHeader {
             requireEqual("size class " + c, meta.getInt(SIZE_CLASSES_OFFSET + 4L * c), g.blockSize(c));
         }
         if (fileLength < g.fileLength()) {
-            throw new IllegalArgumentException("the header describes " + g.fileLength()
-                    + " bytes but the file has only " + fileLength);
+            throw new IllegalArgumentException(
+                    "the header describes " + g.fileLength() + " bytes but the file has only " + fileLength);
         }
         return new Contents(g, meta.getLong(HASH_SEED_OFFSET));
     }

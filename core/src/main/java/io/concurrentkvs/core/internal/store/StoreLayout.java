@@ -21,6 +21,7 @@ public final class StoreLayout {
 
     /** "KVSSTORE" read as a little-endian long. */
     public static final long MAGIC = 0x45524f545353564bL;
+
     public static final int MAJOR_VERSION = 1;
     public static final int MINOR_VERSION = 1;
     public static final int LAYOUT_VERSION = (MAJOR_VERSION << 16) | MINOR_VERSION;
@@ -30,6 +31,7 @@ public final class StoreLayout {
     public static final int MAGIC_OFFSET = 0;
     /** Written last, with release semantics, when the file is complete; 0 while it is being created. */
     public static final int VERSION_OFFSET = 8;
+
     public static final int HEADER_LENGTH_OFFSET = 12;
     public static final int FILE_LENGTH_OFFSET = 16;
     public static final int STRIPES_OFFSET = 24;
@@ -58,6 +60,7 @@ public final class StoreLayout {
     public static final long HISTORY_RECOVERING = -1;
     /** {@value #MAX_SIZE_CLASSES} ints: the block size of each size class, ascending; unused ones 0. */
     public static final int SIZE_CLASSES_OFFSET = 128;
+
     public static final int MAX_SIZE_CLASSES = 64;
 
     // Segment header.
@@ -68,6 +71,7 @@ public final class StoreLayout {
      * changed.
      */
     public static final int SEGMENT_SEQUENCE_OFFSET = 0;
+
     public static final int SEGMENT_ENTRIES_OFFSET = 8;
     /** Sum over live records of {@code RECORD_HEADER_LENGTH + keyLength + valueLength}. */
     public static final int SEGMENT_LIVE_BYTES_OFFSET = 16;
@@ -90,12 +94,14 @@ public final class StoreLayout {
     // Record, at the start of its block.
     /** {@link Hashing#checksum} of the record's other fields, its key and its value. */
     public static final int RECORD_CHECKSUM_OFFSET = 0;
+
     public static final int RECORD_KEY_LENGTH_OFFSET = 4;
     public static final int RECORD_VALUE_LENGTH_OFFSET = 8;
     /** Reserved for flags; 0. */
     public static final int RECORD_FLAGS_OFFSET = 12;
     /** Wall-clock milliseconds after which the entry is absent, or 0: never (reserved for expiry). */
     public static final int RECORD_EXPIRES_OFFSET = 16;
+
     public static final int RECORD_HEADER_LENGTH = 24;
 
     public static final int FILE_ALIGNMENT = 4096;

@@ -32,8 +32,11 @@ public final class StoreMemory {
             throw new IllegalArgumentException("too large for the heap: " + geometry);
         }
         long chunk = Long.highestOneBit(Math.max(data, geometry.pageSize()) - 1) << 1;
-        return new StoreMemory(geometry, new HeapMemory((int) geometry.dataOffset()),
-                new Memory[] {new HeapMemory((int) data)}, Math.max(chunk, geometry.pageSize()));
+        return new StoreMemory(
+                geometry,
+                new HeapMemory((int) geometry.dataOffset()),
+                new Memory[] {new HeapMemory((int) data)},
+                Math.max(chunk, geometry.pageSize()));
     }
 
     public StoreGeometry geometry() {

@@ -10,8 +10,8 @@ package io.concurrentkvs.core.internal.store;
  * @param pageBytes bytes of the pages in use (blocks, free blocks of partly used pages, and page tails)
  * @param dataBytes the data area: {@code maxDataBytes} rounded down to whole pages
  */
-public record StoreUsage(long entries, long maxEntries, long liveBytes, long blockBytes, long pageBytes,
-        long dataBytes) {
+public record StoreUsage(
+        long entries, long maxEntries, long liveBytes, long blockBytes, long pageBytes, long dataBytes) {
 
     /** Data bytes no page holds yet. */
     public long freeBytes() {

@@ -22,12 +22,16 @@ class ConnectToUnreadyRegionTest {
     @Test
     void aRegionThatNeverBecomesReadyFailsTheConnectWithRegionNotReadyAfterTheConnectTimeout() {
         Path path = dir.resolve("r");
-        Region region = Region.create(path, new RegionGeometry(64, 32, 64, 4, 8, 2000, 100),
+        Region region = Region.create(
+                path,
+                new RegionGeometry(64, 32, 64, 4, 8, 2000, 100),
                 Region.defaultPermissions(),
                 new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(), 42, 1, 1, 16));
         try {
-            ConnectionOptions options = ConnectionOptions.builder().path(path)
-                    .connectTimeout(Duration.ofMillis(50)).build();
+            ConnectionOptions options = ConnectionOptions.builder()
+                    .path(path)
+                    .connectTimeout(Duration.ofMillis(50))
+                    .build();
             assertThatThrownBy(() -> ClientEngine.connect("r", path, options))
                     .isInstanceOf(RegionNotReadyException.class)
                     .hasMessageContaining("still being initialised");
@@ -39,7 +43,10 @@ class ConnectToUnreadyRegionTest {
     @Test
     void aMissingRegionIsUnavailableButNotWaitingToBeReady() {
         Path path = dir.resolve("absent");
-        ConnectionOptions options = ConnectionOptions.builder().path(path).connectTimeout(Duration.ofMinutes(5)).build();
+        ConnectionOptions options = ConnectionOptions.builder()
+                .path(path)
+                .connectTimeout(Duration.ofMinutes(5))
+                .build();
         // With a five-minute connect timeout a wait would hang the test: a missing file fails at once.
         assertThatThrownBy(() -> ClientEngine.connect("absent", path, options))
                 .isInstanceOf(KvsUnavailableException.class)

@@ -30,18 +30,18 @@ class DispatcherTest {
     private static final int SLOT_SIZE = RequestRingDescriptor.slotSize(MAX_KEY, MAX_VALUE);
     private static final int RESPONSE_SLOT = ResponseSlotDescriptor.slotSize(MAX_VALUE);
 
-    private final RequestRing ring = new RequestRing(new HeapMemory((int) RequestRingDescriptor.length(16, SLOT_SIZE)),
-            16, SLOT_SIZE);
+    private final RequestRing ring =
+            new RequestRing(new HeapMemory((int) RequestRingDescriptor.length(16, SLOT_SIZE)), 16, SLOT_SIZE);
     private final RingConsumer consumer;
-    private final ResponseSlots responses = new ResponseSlots(new HeapMemory(SLOTS * RESPONSE_SLOT), 1, SLOTS,
-            RESPONSE_SLOT, MAX_VALUE);
+    private final ResponseSlots responses =
+            new ResponseSlots(new HeapMemory(SLOTS * RESPONSE_SLOT), 1, SLOTS, RESPONSE_SLOT, MAX_VALUE);
     private final Dispatcher dispatcher;
     private final List<Batch> answered = new ArrayList<>();
 
     DispatcherTest() {
         ring.initialize();
         consumer = new RingConsumer(ring, TimeUnit.SECONDS.toNanos(60), c -> true, System::nanoTime);
-        dispatcher = new Dispatcher(ring, responses, new MappingGuard(() -> { }), 0, 7);
+        dispatcher = new Dispatcher(ring, responses, new MappingGuard(() -> {}), 0, 7);
     }
 
     /** A batch as the server sees it. */
@@ -62,8 +62,8 @@ class DispatcherTest {
             at += recordLength(keyLength, valueLength);
         }
         assertThat(m.getInt(slot + PAYLOAD_LENGTH_OFFSET)).isEqualTo((int) (at - slot - PAYLOAD_OFFSET));
-        Sent sent = new Sent(m.getLong(slot + BATCH_ID_OFFSET), m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET), count,
-                valueLengths);
+        Sent sent = new Sent(
+                m.getLong(slot + BATCH_ID_OFFSET), m.getInt(slot + FIRST_RESPONSE_SLOT_OFFSET), count, valueLengths);
         ring.release(index);
         return sent;
     }
@@ -79,7 +79,8 @@ class DispatcherTest {
         for (int i = 0; i < sent.count(); i++) {
             at = responses.putAnswer(0, sent.first(), sent.count(), at, ResponseStatus.TRUE, null, seal);
         }
-        assertThat(responses.publishAnswers(0, sent.first(), sent.batchId(), sent.count(), at, seal)).isTrue();
+        assertThat(responses.publishAnswers(0, sent.first(), sent.batchId(), sent.count(), at, seal))
+                .isTrue();
     }
 
     /** Completes what landed, as the poller does (collect under the token, complete after). */
@@ -90,8 +91,14 @@ class DispatcherTest {
     }
 
     private RequestFuture<Boolean> queue(int valueLength) {
-        RequestFuture<Boolean> f = new RequestFuture<>(null, Opcodes.SET, new byte[] {1, 2}, new byte[valueLength],
-                (status, value) -> status == ResponseStatus.TRUE, TimeUnit.SECONDS.toNanos(60), System.nanoTime());
+        RequestFuture<Boolean> f = new RequestFuture<>(
+                null,
+                Opcodes.SET,
+                new byte[] {1, 2},
+                new byte[valueLength],
+                (status, value) -> status == ResponseStatus.TRUE,
+                TimeUnit.SECONDS.toNanos(60),
+                System.nanoTime());
         dispatcher.enqueue(f);
         return f;
     }
@@ -191,10 +198,11 @@ class DispatcherTest {
         dispatcher.send();
         Sent sent = take();
         f.completeExceptionally(new io.concurrentkvs.core.KvsTimeoutException("test"));
-        dispatcher.sweep(System.nanoTime(), TimeUnit.SECONDS.toNanos(10), r -> new RuntimeException(), (r, e) -> { });
+        dispatcher.sweep(System.nanoTime(), TimeUnit.SECONDS.toNanos(10), r -> new RuntimeException(), (r, e) -> {});
         assertThat(dispatcher.activeSlots()).isZero();
         assertThat(responses.beginAnswer(0, sent.first(), sent.batchId(), new AnswerSeal()))
-                .as("the late answer is refused").isFalse();
+                .as("the late answer is refused")
+                .isFalse();
     }
 
     /** Issue 14 item 6: a worker stalled in WRITING past the drain deadline would write into the next run. */
@@ -208,14 +216,20 @@ class DispatcherTest {
         f.completeExceptionally(new io.concurrentkvs.core.KvsTimeoutException("test"));
         long now = System.nanoTime();
         long drain = TimeUnit.SECONDS.toNanos(10);
-        dispatcher.sweep(now, drain, r -> new RuntimeException(), (r, e) -> { });
-        assertThat(dispatcher.activeSlots()).as("draining: the worker is writing").isEqualTo(1);
+        dispatcher.sweep(now, drain, r -> new RuntimeException(), (r, e) -> {});
+        assertThat(dispatcher.activeSlots())
+                .as("draining: the worker is writing")
+                .isEqualTo(1);
 
-        dispatcher.sweep(now + 100 * drain, drain, r -> new RuntimeException(), (r, e) -> { });
-        assertThat(dispatcher.activeSlots()).as("still held long after the drain deadline").isEqualTo(1);
+        dispatcher.sweep(now + 100 * drain, drain, r -> new RuntimeException(), (r, e) -> {});
+        assertThat(dispatcher.activeSlots())
+                .as("still held long after the drain deadline")
+                .isEqualTo(1);
 
         finishAnswer(sent, seal);
-        dispatcher.sweep(now + 101 * drain, drain, r -> new RuntimeException(), (r, e) -> { });
-        assertThat(dispatcher.activeSlots()).as("freed once the worker published").isZero();
+        dispatcher.sweep(now + 101 * drain, drain, r -> new RuntimeException(), (r, e) -> {});
+        assertThat(dispatcher.activeSlots())
+                .as("freed once the worker published")
+                .isZero();
     }
 }

@@ -43,7 +43,9 @@ class MappingGuardTest {
         guard.exit();
         assertThat(unmaps).as("one reader still inside").hasValue(0);
         assertThat(guard.enter()).isFalse();
-        assertThat(unmaps).as("a reader turned away does not unmap under the one inside").hasValue(0);
+        assertThat(unmaps)
+                .as("a reader turned away does not unmap under the one inside")
+                .hasValue(0);
         guard.exit();
         assertThat(unmaps).hasValue(1);
         assertThat(guard.isReleased()).isTrue();

@@ -21,7 +21,11 @@ class ResponseSlotsTest {
 
     private List<Answer> read(int client, int first, long batchId, int count) {
         List<Answer> answers = new ArrayList<>();
-        boolean ok = slots.readAnswers(client, first, batchId, count,
+        boolean ok = slots.readAnswers(
+                client,
+                first,
+                batchId,
+                count,
                 (i, status, value) -> answers.add(new Answer(i, status, new String(value, StandardCharsets.UTF_8))));
         return ok ? answers : null;
     }
@@ -31,7 +35,8 @@ class ResponseSlotsTest {
         for (byte[] value : values) {
             at = slots.putAnswer(client, first, values.length, at, status, value, seal);
         }
-        assertThat(slots.publishAnswers(client, first, batchId, values.length, at, seal)).isTrue();
+        assertThat(slots.publishAnswers(client, first, batchId, values.length, at, seal))
+                .isTrue();
         return at;
     }
 
@@ -41,8 +46,11 @@ class ResponseSlotsTest {
         assertThat(slots.beginAnswer(1, 1, 77, seal)).isTrue();
         answerAll(1, 1, 77, ResponseStatus.FOUND, bytes("a"), bytes("hello"), bytes(""));
         assertThat(slots.ticketOf(1, 1)).isEqualTo(ticket(77, TICKET_DONE));
-        assertThat(read(1, 1, 77, 3)).containsExactly(new Answer(0, ResponseStatus.FOUND, "a"),
-                new Answer(1, ResponseStatus.FOUND, "hello"), new Answer(2, ResponseStatus.FOUND, ""));
+        assertThat(read(1, 1, 77, 3))
+                .containsExactly(
+                        new Answer(0, ResponseStatus.FOUND, "a"),
+                        new Answer(1, ResponseStatus.FOUND, "hello"),
+                        new Answer(2, ResponseStatus.FOUND, ""));
     }
 
     @Test
@@ -148,7 +156,8 @@ class ResponseSlotsTest {
 
         // The stalled worker resumes: its answer lands on the new owner's bytes, its publish fails.
         stalledAt = slots.putAnswer(0, 0, 1, stalledAt, ResponseStatus.FOUND, bytes("old"), stalledSeal);
-        assertThat(slots.publishAnswers(0, 0, oldBatch, 1, stalledAt, stalledSeal)).isFalse();
+        assertThat(slots.publishAnswers(0, 0, oldBatch, 1, stalledAt, stalledSeal))
+                .isFalse();
         assertThat(slots.ticketOf(0, 0)).isEqualTo(ticket(newBatch, TICKET_DONE));
 
         assertThat(read(0, 0, newBatch, 1))
@@ -167,7 +176,9 @@ class ResponseSlotsTest {
         }
         assertThat(slots.isBeingWritten(1, 2, 5)).isFalse();
         long at = slots.putAnswer(1, 2, 1, slots.firstAnswer(1, 2), ResponseStatus.TRUE, null, seal);
-        assertThat(slots.publishAnswers(1, 2, 5, 1, at, seal)).as("the reset took the run from the worker").isFalse();
+        assertThat(slots.publishAnswers(1, 2, 5, 1, at, seal))
+                .as("the reset took the run from the worker")
+                .isFalse();
     }
 
     @Test

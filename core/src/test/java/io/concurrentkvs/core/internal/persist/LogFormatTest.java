@@ -26,8 +26,12 @@ class LogFormatTest {
 
     @Test
     void setAndDelRecordsRoundTripInOrder() throws IOException {
-        TestLog log = new TestLog(7).add(Op.set(b("a"), b("1"))).add(Op.del(b("a"))).add(Op.set(b(""), b("")))
-                .add(Op.set(b("key"), new byte[1000])).add(Op.del(b("")));
+        TestLog log = new TestLog(7)
+                .add(Op.set(b("a"), b("1")))
+                .add(Op.del(b("a")))
+                .add(Op.set(b(""), b("")))
+                .add(Op.set(b("key"), new byte[1000]))
+                .add(Op.del(b("")));
         Op.Collector c = new Op.Collector();
         LogScan scan = LogReader.scan(log.writeTo(dir), TestLog.HISTORY, 7, c);
         assertThat(c.ops).containsExactlyElementsOf(log.ops);
@@ -66,7 +70,8 @@ class LogFormatTest {
     void recordsOfTheLargestSizesRoundTripThroughTheBoundedWindow() throws IOException {
         Random random = new Random(1);
         TestLog log = new TestLog(1)
-                .add(Op.set(TestLog.randomBytes(random, PersistLayout.MAX_KEY_LENGTH),
+                .add(Op.set(
+                        TestLog.randomBytes(random, PersistLayout.MAX_KEY_LENGTH),
                         TestLog.randomBytes(random, PersistLayout.MAX_VALUE_LENGTH)))
                 .add(Op.set(b("small"), b("v")))
                 .add(Op.set(b("two"), TestLog.randomBytes(random, 3 << 20)))
@@ -95,8 +100,8 @@ class LogFormatTest {
         TestLog log = new TestLog(3).add(Op.set(b("a"), b("1")));
         byte[] bytes = Arrays.copyOf(log.bytes(), log.bytes().length + 2 * 1024 * 1024);
         bytes[bytes.length - 1] = 1;
-        LogScan scan = LogReader.scan(Files.write(PersistFiles.logPath(dir, 3), bytes), TestLog.HISTORY, 3,
-                new Op.Collector());
+        LogScan scan = LogReader.scan(
+                Files.write(PersistFiles.logPath(dir, 3), bytes), TestLog.HISTORY, 3, new Op.Collector());
         assertThat(scan.records()).isEqualTo(1);
         assertThat(scan.stop()).isEqualTo(LogStop.TORN);
         assertThat(scan.detail()).contains("end marker");
@@ -126,8 +131,8 @@ class LogFormatTest {
         // Seq 9's first record, spliced into seq 2 at the same offset: its crc covered seq 9.
         byte[] spliced = Arrays.copyOf(bytes, 64);
         spliced = concat(spliced, Arrays.copyOfRange(foreign, 64, foreign.length));
-        LogScan scan = LogReader.scan(Files.write(PersistFiles.logPath(dir, 2), spliced), TestLog.HISTORY, 2,
-                new Op.Collector());
+        LogScan scan = LogReader.scan(
+                Files.write(PersistFiles.logPath(dir, 2), spliced), TestLog.HISTORY, 2, new Op.Collector());
         assertThat(scan.records()).isZero();
         assertThat(scan.detail()).contains("crc mismatch");
         // This log's first record copied after itself: right seq, wrong offset.
@@ -144,8 +149,8 @@ class LogFormatTest {
         TestLog log = new TestLog(2).add(Op.del(b("abcdefgh")));
         byte[] bytes = log.bytes();
         bytes[64 + PersistLayout.RECORD_VALUE_LENGTH_OFFSET] = 8; // the key's last 8 bytes now read as the value
-        LogScan scan = LogReader.scan(Files.write(PersistFiles.logPath(dir, 2), bytes), TestLog.HISTORY, 2,
-                new Op.Collector());
+        LogScan scan = LogReader.scan(
+                Files.write(PersistFiles.logPath(dir, 2), bytes), TestLog.HISTORY, 2, new Op.Collector());
         assertThat(scan.records()).isZero();
         assertThat(scan.stop()).isEqualTo(LogStop.TORN);
     }
@@ -201,9 +206,13 @@ class LogFormatTest {
     void aLogOfAnotherHistoryOrSeqIsRejected() throws IOException {
         Path file = new TestLog(5).writeTo(dir);
         assertThatThrownBy(() -> LogReader.scan(file, TestLog.HISTORY + 1, 5, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isEqualTo(16));
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isEqualTo(16));
         assertThatThrownBy(() -> LogReader.scan(file, TestLog.HISTORY, 6, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isEqualTo(24));
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isEqualTo(24));
     }
 
     @Test
@@ -212,7 +221,8 @@ class LogFormatTest {
         for (int length : new int[] {0, 1, 63}) {
             Path file = Files.write(dir.resolve("short-" + length), Arrays.copyOf(bytes, length));
             assertThatThrownBy(() -> LogReader.scan(file, TestLog.HISTORY, 5, new Op.Collector()))
-                    .isInstanceOf(PersistenceFormatException.class).hasMessageContaining("header");
+                    .isInstanceOf(PersistenceFormatException.class)
+                    .hasMessageContaining("header");
         }
     }
 
@@ -223,7 +233,9 @@ class LogFormatTest {
             snap = w.commit();
         }
         assertThatThrownBy(() -> LogReader.scan(snap, TestLog.HISTORY, 5, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isZero());
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isZero());
     }
 
     static byte[] concat(byte[] a, byte[] b) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class LogWriterTest {
     private static final long HISTORY = 77;
+
     @TempDir
     Path dir;
 
@@ -97,11 +98,14 @@ class LogWriterTest {
 
                 @Override
                 public void del(byte[] key, int keyLength) {
-                    seen.computeIfAbsent(new String(key, 0, keyLength, UTF_8), k -> new ArrayList<>()).add("DEL");
+                    seen.computeIfAbsent(new String(key, 0, keyLength, UTF_8), k -> new ArrayList<>())
+                            .add("DEL");
                 }
             });
             assertThat(scan.stop()).as("log %d", seq).isEqualTo(LogStop.CLEAN_END);
-            assertThat(scan.validEnd()).as("a closed log is trimmed to its records").isEqualTo(scan.fileLength());
+            assertThat(scan.validEnd())
+                    .as("a closed log is trimmed to its records")
+                    .isEqualTo(scan.fileLength());
             records += scan.records();
             seq++;
         }

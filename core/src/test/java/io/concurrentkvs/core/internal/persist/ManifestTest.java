@@ -38,7 +38,8 @@ class ManifestTest {
     @Test
     void aMissingManifestIsEmptyAndATempLeftoverIsIgnored() throws IOException {
         assertThat(Manifest.read(dir)).isEmpty();
-        Files.write(PersistFiles.tempOf(PersistFiles.manifestPath(dir)), new Manifest(TestLog.HISTORY, 1, 2, 3).encode());
+        Files.write(
+                PersistFiles.tempOf(PersistFiles.manifestPath(dir)), new Manifest(TestLog.HISTORY, 1, 2, 3).encode());
         assertThat(Manifest.read(dir)).isEqualTo(Optional.empty());
         Manifest m = new Manifest(TestLog.HISTORY, 4, 5, 6);
         m.write(dir); // replaces the leftover
@@ -51,8 +52,10 @@ class ManifestTest {
         byte[] bytes = new Manifest(TestLog.HISTORY, 1, 2, 3).encode();
         for (int length : new int[] {0, 1, 32, 63, 65}) {
             Files.write(PersistFiles.manifestPath(dir), Arrays.copyOf(bytes, length));
-            assertThatThrownBy(() -> Manifest.read(dir)).as("length %d", length)
-                    .isInstanceOf(PersistenceFormatException.class).hasMessageContaining("bytes, expected 64");
+            assertThatThrownBy(() -> Manifest.read(dir))
+                    .as("length %d", length)
+                    .isInstanceOf(PersistenceFormatException.class)
+                    .hasMessageContaining("bytes, expected 64");
         }
     }
 
@@ -62,12 +65,12 @@ class ManifestTest {
         byte[] bytes = new Manifest(TestLog.HISTORY, 1, 2, 3).encode();
         bytes[offset] ^= 0x20;
         Files.write(PersistFiles.manifestPath(dir), bytes);
-        long expected = offset < 8 ? 0 : offset < 12 ? 8 : offset < 16 ? 12 : offset < 48 ? 60 : offset < 60 ? offset : 60;
-        assertThatThrownBy(() -> Manifest.read(dir))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> {
-                    assertThat(e.offset()).isEqualTo(expected);
-                    assertThat(e.file()).isEqualTo(PersistFiles.manifestPath(dir));
-                });
+        long expected =
+                offset < 8 ? 0 : offset < 12 ? 8 : offset < 16 ? 12 : offset < 48 ? 60 : offset < 60 ? offset : 60;
+        assertThatThrownBy(() -> Manifest.read(dir)).isInstanceOfSatisfying(PersistenceFormatException.class, e -> {
+            assertThat(e.offset()).isEqualTo(expected);
+            assertThat(e.file()).isEqualTo(PersistFiles.manifestPath(dir));
+        });
     }
 
     @Test

@@ -26,18 +26,28 @@ class PersistFilesTest {
         assertThat(PersistFiles.tempOf(dir.resolve("MANIFEST"))).isEqualTo(dir.resolve("MANIFEST.tmp"));
         for (long seq : new long[] {0, 1, 0x7fff_ffff_ffff_ffffL, -1}) {
             assertThat(PersistFiles.logSeqOf(PersistFiles.logPath(dir, seq))).hasValue(seq);
-            assertThat(PersistFiles.snapshotSeqOf(PersistFiles.snapshotPath(dir, seq))).hasValue(seq);
+            assertThat(PersistFiles.snapshotSeqOf(PersistFiles.snapshotPath(dir, seq)))
+                    .hasValue(seq);
         }
     }
 
     @Test
     void namesThatAreNotOursParseToEmpty() {
-        for (String name : new String[] {"log-1.kvslog", "log-000000000000001A.kvslog", "log-000000000000001a.kvslog.tmp",
-            "snapshot-000000000000001a.kvslog", "MANIFEST", "x-000000000000001a.kvslog", "log-00000000000000001a.kvslog"}) {
+        for (String name : new String[] {
+            "log-1.kvslog",
+            "log-000000000000001A.kvslog",
+            "log-000000000000001a.kvslog.tmp",
+            "snapshot-000000000000001a.kvslog",
+            "MANIFEST",
+            "x-000000000000001a.kvslog",
+            "log-00000000000000001a.kvslog"
+        }) {
             assertThat(PersistFiles.logSeqOf(dir.resolve(name))).as(name).isEqualTo(OptionalLong.empty());
         }
-        assertThat(PersistFiles.snapshotSeqOf(dir.resolve("snapshot-0000000000000001.kvssnap.tmp"))).isEmpty();
-        assertThat(PersistFiles.snapshotSeqOf(dir.resolve("log-0000000000000001.kvslog"))).isEmpty();
+        assertThat(PersistFiles.snapshotSeqOf(dir.resolve("snapshot-0000000000000001.kvssnap.tmp")))
+                .isEmpty();
+        assertThat(PersistFiles.snapshotSeqOf(dir.resolve("log-0000000000000001.kvslog")))
+                .isEmpty();
         assertThat(PersistFiles.logSeqOf(dir.getRoot())).isEmpty();
     }
 
@@ -48,7 +58,8 @@ class PersistFilesTest {
             assertThat(ch.size()).isZero();
         }
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                    .isEqualTo("rw-------");
         }
         assertThatThrownBy(() -> PersistFiles.createNew(p)).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(PersistFiles.OWNER_ONLY).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -58,7 +69,8 @@ class PersistFilesTest {
     void forceDirectoryWorksOnADirectoryAndFailsOnAMissingOne() throws IOException {
         PersistFiles.forceDirectory(dir);
         if (!System.getProperty("os.name").startsWith("Windows")) {
-            assertThatThrownBy(() -> PersistFiles.forceDirectory(dir.resolve("missing"))).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> PersistFiles.forceDirectory(dir.resolve("missing")))
+                    .isInstanceOf(IOException.class);
         }
     }
 }

@@ -26,33 +26,68 @@ class PersistLayoutTest {
 
     @Test
     void headerOffsetsArePinned() {
-        assertThat(new int[] {PersistLayout.HEADER_LENGTH, PersistLayout.MAGIC_OFFSET, PersistLayout.VERSION_OFFSET,
-            PersistLayout.HEADER_LENGTH_OFFSET, PersistLayout.HISTORY_ID_OFFSET, PersistLayout.SEQ_OFFSET,
-            PersistLayout.CREATED_MILLIS_OFFSET, PersistLayout.HEADER_RESERVED_OFFSET, PersistLayout.HEADER_CRC_OFFSET})
+        assertThat(new int[] {
+                    PersistLayout.HEADER_LENGTH,
+                    PersistLayout.MAGIC_OFFSET,
+                    PersistLayout.VERSION_OFFSET,
+                    PersistLayout.HEADER_LENGTH_OFFSET,
+                    PersistLayout.HISTORY_ID_OFFSET,
+                    PersistLayout.SEQ_OFFSET,
+                    PersistLayout.CREATED_MILLIS_OFFSET,
+                    PersistLayout.HEADER_RESERVED_OFFSET,
+                    PersistLayout.HEADER_CRC_OFFSET
+                })
                 .containsExactly(64, 0, 8, 12, 16, 24, 32, 40, 60);
     }
 
     @Test
     void recordEntryTrailerAndManifestOffsetsArePinned() {
-        assertThat(new int[] {PersistLayout.RECORD_CRC_OFFSET, PersistLayout.RECORD_TYPE_OFFSET,
-            PersistLayout.RECORD_RESERVED_OFFSET, PersistLayout.RECORD_KEY_LENGTH_OFFSET,
-            PersistLayout.RECORD_VALUE_LENGTH_OFFSET, PersistLayout.RECORD_HEADER_LENGTH, PersistLayout.TYPE_END,
-            PersistLayout.TYPE_SET, PersistLayout.TYPE_DEL, PersistLayout.TYPE_SET_EXPIRING})
+        assertThat(new int[] {
+                    PersistLayout.RECORD_CRC_OFFSET,
+                    PersistLayout.RECORD_TYPE_OFFSET,
+                    PersistLayout.RECORD_RESERVED_OFFSET,
+                    PersistLayout.RECORD_KEY_LENGTH_OFFSET,
+                    PersistLayout.RECORD_VALUE_LENGTH_OFFSET,
+                    PersistLayout.RECORD_HEADER_LENGTH,
+                    PersistLayout.TYPE_END,
+                    PersistLayout.TYPE_SET,
+                    PersistLayout.TYPE_DEL,
+                    PersistLayout.TYPE_SET_EXPIRING
+                })
                 .containsExactly(0, 4, 5, 8, 12, 16, 0, 1, 2, 3);
-        assertThat(new int[] {PersistLayout.ENTRY_CRC_OFFSET, PersistLayout.ENTRY_KEY_LENGTH_OFFSET,
-            PersistLayout.ENTRY_VALUE_LENGTH_OFFSET, PersistLayout.ENTRY_RESERVED_OFFSET, PersistLayout.ENTRY_HEADER_LENGTH})
+        assertThat(new int[] {
+                    PersistLayout.ENTRY_CRC_OFFSET,
+                    PersistLayout.ENTRY_KEY_LENGTH_OFFSET,
+                    PersistLayout.ENTRY_VALUE_LENGTH_OFFSET,
+                    PersistLayout.ENTRY_RESERVED_OFFSET,
+                    PersistLayout.ENTRY_HEADER_LENGTH
+                })
                 .containsExactly(0, 4, 8, 12, 16);
-        assertThat(new int[] {PersistLayout.TRAILER_LENGTH, PersistLayout.TRAILER_CRC_OFFSET,
-            PersistLayout.TRAILER_MARKER_OFFSET, PersistLayout.TRAILER_MARKER, PersistLayout.TRAILER_ENTRY_COUNT_OFFSET,
-            PersistLayout.TRAILER_FILE_LENGTH_OFFSET})
+        assertThat(new int[] {
+                    PersistLayout.TRAILER_LENGTH,
+                    PersistLayout.TRAILER_CRC_OFFSET,
+                    PersistLayout.TRAILER_MARKER_OFFSET,
+                    PersistLayout.TRAILER_MARKER,
+                    PersistLayout.TRAILER_ENTRY_COUNT_OFFSET,
+                    PersistLayout.TRAILER_FILE_LENGTH_OFFSET
+                })
                 .containsExactly(24, 0, 4, -1, 8, 16);
-        assertThat(new int[] {PersistLayout.MANIFEST_LENGTH, PersistLayout.MANIFEST_HISTORY_ID_OFFSET,
-            PersistLayout.MANIFEST_SNAPSHOT_SEQ_OFFSET, PersistLayout.MANIFEST_FIRST_LOG_SEQ_OFFSET,
-            PersistLayout.MANIFEST_WRITTEN_MILLIS_OFFSET, PersistLayout.MANIFEST_RESERVED_OFFSET,
-            PersistLayout.MANIFEST_CRC_OFFSET})
+        assertThat(new int[] {
+                    PersistLayout.MANIFEST_LENGTH,
+                    PersistLayout.MANIFEST_HISTORY_ID_OFFSET,
+                    PersistLayout.MANIFEST_SNAPSHOT_SEQ_OFFSET,
+                    PersistLayout.MANIFEST_FIRST_LOG_SEQ_OFFSET,
+                    PersistLayout.MANIFEST_WRITTEN_MILLIS_OFFSET,
+                    PersistLayout.MANIFEST_RESERVED_OFFSET,
+                    PersistLayout.MANIFEST_CRC_OFFSET
+                })
                 .containsExactly(64, 16, 24, 32, 40, 48, 60);
-        assertThat(new int[] {PersistLayout.ALIGNMENT, PersistLayout.MAX_KEY_LENGTH, PersistLayout.MAX_VALUE_LENGTH,
-            PersistLayout.MAX_RECORD_LENGTH})
+        assertThat(new int[] {
+                    PersistLayout.ALIGNMENT,
+                    PersistLayout.MAX_KEY_LENGTH,
+                    PersistLayout.MAX_VALUE_LENGTH,
+                    PersistLayout.MAX_RECORD_LENGTH
+                })
                 .containsExactly(8, 65_536, 16 << 20, 16 + 65_536 + (16 << 20));
     }
 }

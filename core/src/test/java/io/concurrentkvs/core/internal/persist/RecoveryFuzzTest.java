@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecoveryFuzzTest {
     private static final int MAX_KEY = 64;
     private static final int MAX_VALUE = 512;
+
     @TempDir
     Path dir;
 
@@ -55,7 +56,8 @@ class RecoveryFuzzTest {
         byte[] header = new TestLog(2).bytes();
         for (int cut = 0; cut < PersistLayout.HEADER_LENGTH; cut++) {
             // The header cut short, and zeros after it as the preallocation leaves them.
-            byte[] newest = java.util.Arrays.copyOf(java.util.Arrays.copyOf(header, cut), PersistLayout.HEADER_LENGTH + 256);
+            byte[] newest =
+                    java.util.Arrays.copyOf(java.util.Arrays.copyOf(header, cut), PersistLayout.HEADER_LENGTH + 256);
             writeDirectory(older.bytes(), newest);
             Recovery recovery = Recovery.of(dir, manifest());
             SharedStore store = newStore();
@@ -77,7 +79,8 @@ class RecoveryFuzzTest {
         writeDirectory(older.bytes(), newest);
         Recovery recovery = Recovery.of(dir, manifest());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> recovery.replayInto(newStore(), MAX_KEY, MAX_VALUE))
-                .isInstanceOf(io.concurrentkvs.core.KvsException.class).hasMessageContaining("cannot be recovered");
+                .isInstanceOf(io.concurrentkvs.core.KvsException.class)
+                .hasMessageContaining("cannot be recovered");
     }
 
     @Test
@@ -128,12 +131,16 @@ class RecoveryFuzzTest {
     }
 
     private static SharedStore newStore() {
-        return SharedStore.format("fuzz", StoreMemory.onHeap(new StoreGeometry(1, 400, 2 << 20,
-                StoreLayout.recordLength(MAX_KEY, MAX_VALUE))), 3, 0, 0);
+        return SharedStore.format(
+                "fuzz",
+                StoreMemory.onHeap(new StoreGeometry(1, 400, 2 << 20, StoreLayout.recordLength(MAX_KEY, MAX_VALUE))),
+                3,
+                0,
+                0);
     }
 
-    private static void assertState(SharedStore store, List<Op> first, int firstCount, List<Op> second, int secondCount,
-            String what) {
+    private static void assertState(
+            SharedStore store, List<Op> first, int firstCount, List<Op> second, int secondCount, String what) {
         Map<ByteBuffer, byte[]> expected = new HashMap<>();
         apply(expected, first.subList(0, firstCount));
         apply(expected, second.subList(0, secondCount));

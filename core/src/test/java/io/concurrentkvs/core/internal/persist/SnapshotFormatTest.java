@@ -43,16 +43,20 @@ class SnapshotFormatTest {
     private static List<Op> randomEntries(Random random, int n) {
         List<Op> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            entries.add(Op.set(TestLog.randomBytes(random, random.nextInt(41)),
-                    TestLog.randomBytes(random, random.nextInt(301))));
+            entries.add(Op.set(
+                    TestLog.randomBytes(random, random.nextInt(41)), TestLog.randomBytes(random, random.nextInt(301))));
         }
         return entries;
     }
 
     @Test
     void entriesRoundTripInOrderWithDuplicateKeys() throws IOException {
-        List<Op> entries = List.of(Op.set(b("a"), b("1")), Op.set(b("b"), b("")), Op.set(b("a"), b("2")),
-                Op.set(b(""), b("empty key")), Op.set(b("a"), b("3")));
+        List<Op> entries = List.of(
+                Op.set(b("a"), b("1")),
+                Op.set(b("b"), b("")),
+                Op.set(b("a"), b("2")),
+                Op.set(b(""), b("empty key")),
+                Op.set(b("a"), b("3")));
         Path file = write(42, entries);
         assertThat(file).isEqualTo(PersistFiles.snapshotPath(dir, 42));
         Op.Collector c = new Op.Collector();
@@ -71,8 +75,11 @@ class SnapshotFormatTest {
     void entriesLargerThanTheWriteBufferAndManyEntriesRoundTrip() throws IOException {
         Random random = new Random(5);
         List<Op> entries = new ArrayList<>(randomEntries(random, 20_000));
-        entries.add(100, Op.set(TestLog.randomBytes(random, PersistLayout.MAX_KEY_LENGTH),
-                TestLog.randomBytes(random, PersistLayout.MAX_VALUE_LENGTH)));
+        entries.add(
+                100,
+                Op.set(
+                        TestLog.randomBytes(random, PersistLayout.MAX_KEY_LENGTH),
+                        TestLog.randomBytes(random, PersistLayout.MAX_VALUE_LENGTH)));
         entries.add(5000, Op.set(b("big"), TestLog.randomBytes(random, (1 << 20) - 20)));
         Path file = write(2, entries);
         Op.Collector c = new Op.Collector();
@@ -97,7 +104,8 @@ class SnapshotFormatTest {
             Path temp = PersistFiles.tempOf(PersistFiles.snapshotPath(dir, 4));
             assertThat(temp).exists();
             if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(temp))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(temp)))
+                        .isEqualTo("rw-------");
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -116,8 +124,13 @@ class SnapshotFormatTest {
     @Test
     void writersRejectEntriesOutOfBoundsAndAddsAfterCommit() throws IOException {
         try (SnapshotWriter w = SnapshotWriter.create(dir, HISTORY, 7, 0)) {
-            assertThatThrownBy(() -> w.add(new byte[PersistLayout.MAX_KEY_LENGTH + 1], PersistLayout.MAX_KEY_LENGTH + 1,
-                    new byte[0], 0, 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.add(
+                            new byte[PersistLayout.MAX_KEY_LENGTH + 1],
+                            PersistLayout.MAX_KEY_LENGTH + 1,
+                            new byte[0],
+                            0,
+                            0))
+                    .isInstanceOf(IllegalArgumentException.class);
             w.commit();
             assertThatThrownBy(() -> w.add(b("k"), 1, b("v"), 0, 1)).isInstanceOf(IllegalStateException.class);
         }
@@ -134,7 +147,8 @@ class SnapshotFormatTest {
             int length = iteration < 400 ? written.length - 1 - iteration : random.nextInt(written.length);
             Files.write(cut, Arrays.copyOf(written, length));
             assertThatThrownBy(() -> SnapshotReader.read(cut, HISTORY, 8, new Op.Collector()))
-                    .as("cut at %d", length).isInstanceOf(PersistenceFormatException.class);
+                    .as("cut at %d", length)
+                    .isInstanceOf(PersistenceFormatException.class);
         }
     }
 
@@ -150,7 +164,8 @@ class SnapshotFormatTest {
             bytes[at] ^= (byte) (1 + random.nextInt(255));
             Files.write(damaged, bytes);
             assertThatThrownBy(() -> SnapshotReader.read(damaged, HISTORY, 9, new Op.Collector()))
-                    .as("flip at %d", at).isInstanceOf(PersistenceFormatException.class);
+                    .as("flip at %d", at)
+                    .isInstanceOf(PersistenceFormatException.class);
         }
     }
 
@@ -171,7 +186,8 @@ class SnapshotFormatTest {
         bytes[offset] ^= 0x10;
         Files.write(file, bytes);
         assertThatThrownBy(() -> SnapshotReader.read(file, HISTORY, 11, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class,
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
                         e -> assertThat(e.offset()).isEqualTo(LogFormatTest.expectedField(offset)));
     }
 
@@ -179,11 +195,17 @@ class SnapshotFormatTest {
     void aSnapshotOfAnotherHistoryOrSeqOrALogIsRejected() throws IOException {
         Path file = write(12, List.of());
         assertThatThrownBy(() -> SnapshotReader.read(file, HISTORY + 1, 12, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isEqualTo(16));
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isEqualTo(16));
         assertThatThrownBy(() -> SnapshotReader.read(file, HISTORY, 13, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isEqualTo(24));
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isEqualTo(24));
         Path log = Files.write(dir.resolve("log"), Arrays.copyOf(new TestLog(12).bytes(), 200));
         assertThatThrownBy(() -> SnapshotReader.read(log, HISTORY, 12, new Op.Collector()))
-                .isInstanceOfSatisfying(PersistenceFormatException.class, e -> assertThat(e.offset()).isZero());
+                .isInstanceOfSatisfying(
+                        PersistenceFormatException.class,
+                        e -> assertThat(e.offset()).isZero());
     }
 }

@@ -17,6 +17,7 @@ final class TestLog {
     final List<Op> ops = new ArrayList<>();
     /** Offsets of the records: starts.get(i) is where ops.get(i) begins; the last element is the end. */
     final List<Long> starts = new ArrayList<>();
+
     private byte[] bytes = new byte[1 << 16];
     private int length;
     private final CRC32C crc = new CRC32C();
@@ -29,12 +30,14 @@ final class TestLog {
     }
 
     TestLog add(Op op) {
-        int need = op.isSet() ? LogRecords.setLength(op.key.length, op.value.length) : LogRecords.delLength(op.key.length);
+        int need =
+                op.isSet() ? LogRecords.setLength(op.key.length, op.value.length) : LogRecords.delLength(op.key.length);
         if (bytes.length - length < need) {
             bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + need));
         }
         int n = op.isSet()
-                ? LogRecords.writeSet(bytes, length, seq, length, op.key, op.key.length, op.value, 0, op.value.length, crc)
+                ? LogRecords.writeSet(
+                        bytes, length, seq, length, op.key, op.key.length, op.value, 0, op.value.length, crc)
                 : LogRecords.writeDel(bytes, length, seq, length, op.key, op.key.length, crc);
         length += n;
         ops.add(op);

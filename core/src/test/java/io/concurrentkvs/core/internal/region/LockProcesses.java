@@ -29,7 +29,9 @@ public final class LockProcesses {
             Path out = Files.createTempFile("kvs-lock-probe", ".out");
             try {
                 Process p = new ProcessBuilder(command(LockProbeMain.class, lockPath.toString()))
-                        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
                 if (!p.waitFor(CHILD.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("lock probe did not finish");
@@ -51,9 +53,13 @@ public final class LockProcesses {
         try {
             Path out = Files.createTempFile("kvs-lock-holder", ".out");
             Process p = new ProcessBuilder(command(LockHolderMain.class, regionPath.toString()))
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             Holder holder = new Holder(p, out);
-            await("lock holder to report").atMost(CHILD).until(() -> !holder.output().isEmpty() || !p.isAlive());
+            await("lock holder to report")
+                    .atMost(CHILD)
+                    .until(() -> !holder.output().isEmpty() || !p.isAlive());
             if (!holder.output().startsWith("HELD")) {
                 holder.kill();
                 throw new IllegalStateException("lock holder did not take the lock: " + holder.output());
@@ -66,13 +72,24 @@ public final class LockProcesses {
 
     private static List<String> command(Class<?> main, String arg) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xshare:auto", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                location(main) + File.pathSeparator + location(RegionLock.class), main.getName(), arg);
+        return List.of(
+                java,
+                "-Xshare:auto",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                location(main) + File.pathSeparator + location(RegionLock.class),
+                main.getName(),
+                arg);
     }
 
     private static String location(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -41,7 +41,8 @@ class RegionLockTest {
     @AfterEach
     void nothingLeftInDevShm() throws Exception {
         try (var files = Files.list(Path.of("/dev/shm"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name))).isEmpty();
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name)))
+                    .isEmpty();
         }
     }
 
@@ -49,9 +50,15 @@ class RegionLockTest {
     void theLockRecordLayoutIsPinned() {
         assertThat(LockFileDescriptor.MAGIC).isEqualTo(0x4B434F4C53564B43L);
         assertThat(LockFileDescriptor.VERSION).isEqualTo(1);
-        assertThat(new int[] {LockFileDescriptor.MAGIC_OFFSET, LockFileDescriptor.VERSION_OFFSET,
-            LockFileDescriptor.RESERVED_OFFSET, LockFileDescriptor.PID_OFFSET, LockFileDescriptor.TOKEN_OFFSET,
-            LockFileDescriptor.LENGTH}).containsExactly(0, 8, 12, 16, 24, 32);
+        assertThat(new int[] {
+                    LockFileDescriptor.MAGIC_OFFSET,
+                    LockFileDescriptor.VERSION_OFFSET,
+                    LockFileDescriptor.RESERVED_OFFSET,
+                    LockFileDescriptor.PID_OFFSET,
+                    LockFileDescriptor.TOKEN_OFFSET,
+                    LockFileDescriptor.LENGTH
+                })
+                .containsExactly(0, 8, 12, 16, 24, 32);
     }
 
     @Test
@@ -59,7 +66,8 @@ class RegionLockTest {
         RegionLock lock = RegionLock.acquire(region);
         try {
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + myPid);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lockPath, LinkOption.NOFOLLOW_LINKS)))
+            assertThat(PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(lockPath, LinkOption.NOFOLLOW_LINKS)))
                     .isEqualTo("rw-------");
         } finally {
             lock.close();
@@ -75,13 +83,15 @@ class RegionLockTest {
         RegionLock inDir = RegionLock.acquire(real.resolve("r"));
         try {
             for (Path spelling : List.of(region, Path.of("/dev/shm/./" + name), Path.of("/dev/../dev/shm/" + name))) {
-                assertThatThrownBy(() -> RegionLock.acquire(spelling)).isInstanceOfSatisfying(
-                        KvsRegionInUseException.class, e -> {
+                assertThatThrownBy(() -> RegionLock.acquire(spelling))
+                        .isInstanceOfSatisfying(KvsRegionInUseException.class, e -> {
                             assertThat(e.pid()).isEqualTo(myPid);
-                            assertThat(e.getMessage()).contains(name + ".lock", "live process " + myPid + " (this process)");
+                            assertThat(e.getMessage())
+                                    .contains(name + ".lock", "live process " + myPid + " (this process)");
                         });
             }
-            assertThatThrownBy(() -> RegionLock.acquire(alias.resolve("r"))).isInstanceOf(KvsRegionInUseException.class);
+            assertThatThrownBy(() -> RegionLock.acquire(alias.resolve("r")))
+                    .isInstanceOf(KvsRegionInUseException.class);
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + myPid);
             assertThat(LockProcesses.probe(real.resolve("r.lock"))).isEqualTo("HELD length=32 pid=" + myPid);
         } finally {
@@ -114,10 +124,13 @@ class RegionLockTest {
             for (CompletableFuture<Object> outcome : outcomes) {
                 results.add(outcome.get());
             }
-            List<Object> winners = results.stream().filter(o -> o instanceof RegionLock).toList();
+            List<Object> winners =
+                    results.stream().filter(o -> o instanceof RegionLock).toList();
             try {
                 assertThat(winners).as("round %d: %s", round, results).hasSize(1);
-                assertThat(results).filteredOn(o -> o instanceof KvsRegionInUseException).hasSize(threads - 1);
+                assertThat(results)
+                        .filteredOn(o -> o instanceof KvsRegionInUseException)
+                        .hasSize(threads - 1);
                 assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + myPid);
             } finally {
                 winners.forEach(w -> ((RegionLock) w).close());
@@ -129,8 +142,8 @@ class RegionLockTest {
     void aHolderInAnotherProcessKeepsUsOutNamingItsPidAndAKilledOnesFileIsTakenOver() throws Exception {
         LockProcesses.Holder holder = LockProcesses.startHolder(region);
         try {
-            assertThatThrownBy(() -> RegionLock.acquire(region)).isInstanceOfSatisfying(KvsRegionInUseException.class,
-                    e -> {
+            assertThatThrownBy(() -> RegionLock.acquire(region))
+                    .isInstanceOfSatisfying(KvsRegionInUseException.class, e -> {
                         assertThat(e.pid()).isEqualTo(holder.pid());
                         assertThat(e.getMessage()).contains(lockPath.toString(), "live process " + holder.pid());
                     });
@@ -139,7 +152,9 @@ class RegionLockTest {
         } finally {
             holder.kill();
         }
-        assertThat(Files.exists(lockPath)).as("a killed holder leaves its lock file").isTrue();
+        assertThat(Files.exists(lockPath))
+                .as("a killed holder leaves its lock file")
+                .isTrue();
         RegionLock next = RegionLock.acquire(region);
         try {
             assertThat(LockProcesses.probe(lockPath)).isEqualTo("HELD length=32 pid=" + myPid);
@@ -165,10 +180,12 @@ class RegionLockTest {
         } finally {
             current.close();
         }
-        FileChannel orphan = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel orphan = FileChannel.open(
+                lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Files.delete(lockPath);
-        assertThat(RegionLock.lockOpened(lockPath, orphan)).as("a file no longer at the path").isNull();
+        assertThat(RegionLock.lockOpened(lockPath, orphan))
+                .as("a file no longer at the path")
+                .isNull();
         assertThat(Files.exists(lockPath)).isFalse();
     }
 
@@ -177,13 +194,16 @@ class RegionLockTest {
         RegionLock lock = RegionLock.acquire(region);
         try {
             Files.delete(lockPath); // someone removed it; deleting opens no descriptor of the held file
-            assertThatThrownBy(() -> RegionLock.acquire(region)).as("still held in this JVM")
+            assertThatThrownBy(() -> RegionLock.acquire(region))
+                    .as("still held in this JVM")
                     .isInstanceOf(KvsRegionInUseException.class);
             Files.writeString(lockPath, "another file\n");
         } finally {
             lock.close();
         }
-        assertThat(Files.readString(lockPath)).as("close deletes only the file it locked").isEqualTo("another file\n");
+        assertThat(Files.readString(lockPath))
+                .as("close deletes only the file it locked")
+                .isEqualTo("another file\n");
         Files.delete(lockPath);
     }
 
@@ -196,13 +216,20 @@ class RegionLockTest {
         byte[] random = new byte[32];
         ThreadLocalRandom.current().nextBytes(random);
         random[0] = 1; // never our magic
-        List<byte[]> contents = List.of("my notes\n".getBytes(StandardCharsets.UTF_8), wrongVersion.array(),
-                pidZero.array(), oversized, random, new byte[] {'C'});
+        List<byte[]> contents = List.of(
+                "my notes\n".getBytes(StandardCharsets.UTF_8),
+                wrongVersion.array(),
+                pidZero.array(),
+                oversized,
+                random,
+                new byte[] {'C'});
         for (byte[] content : contents) {
             Files.write(lockPath, content);
             try {
-                assertThatThrownBy(() -> RegionLock.acquire(region)).as("%d bytes", content.length)
-                        .isInstanceOf(KvsIncompatibleRegionException.class).hasMessageContaining(lockPath.toString());
+                assertThatThrownBy(() -> RegionLock.acquire(region))
+                        .as("%d bytes", content.length)
+                        .isInstanceOf(KvsIncompatibleRegionException.class)
+                        .hasMessageContaining(lockPath.toString());
                 assertThat(Files.readAllBytes(lockPath)).isEqualTo(content);
             } finally {
                 Files.delete(lockPath);
@@ -229,8 +256,10 @@ class RegionLockTest {
         Path regionInDir = dir.resolve("r");
         Path lockInDir = dir.resolve("r.lock");
         Files.createSymbolicLink(lockInDir, target);
-        assertThatThrownBy(() -> RegionLock.acquire(regionInDir)).isInstanceOf(KvsIncompatibleRegionException.class)
-                .hasMessageContaining(lockInDir.toString()).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> RegionLock.acquire(regionInDir))
+                .isInstanceOf(KvsIncompatibleRegionException.class)
+                .hasMessageContaining(lockInDir.toString())
+                .hasMessageContaining("symbolic link");
         assertThat(Files.readString(target)).isEqualTo("keep me\n");
         assertThat(Files.isSymbolicLink(lockInDir)).isTrue();
         Files.delete(lockInDir);
@@ -238,12 +267,14 @@ class RegionLockTest {
         Path missing = dir.resolve("missing.txt");
         Files.createSymbolicLink(lockInDir, missing);
         assertThatThrownBy(() -> RegionLock.acquire(regionInDir)).isInstanceOf(KvsIncompatibleRegionException.class);
-        assertThat(Files.exists(missing, LinkOption.NOFOLLOW_LINKS)).as("a dangling link's target is not created")
+        assertThat(Files.exists(missing, LinkOption.NOFOLLOW_LINKS))
+                .as("a dangling link's target is not created")
                 .isFalse();
         Files.delete(lockInDir);
 
         Files.createDirectory(lockInDir);
-        assertThatThrownBy(() -> RegionLock.acquire(regionInDir)).isInstanceOf(KvsIncompatibleRegionException.class)
+        assertThatThrownBy(() -> RegionLock.acquire(regionInDir))
+                .isInstanceOf(KvsIncompatibleRegionException.class)
                 .hasMessageContaining("directory");
         assertThat(Files.isDirectory(lockInDir)).isTrue();
         Files.delete(lockInDir);

@@ -22,7 +22,10 @@ class RegionTest {
     Path dir;
 
     private Region create(Path path) {
-        Region region = Region.create(path, GEOMETRY, Region.defaultPermissions(),
+        Region region = Region.create(
+                path,
+                GEOMETRY,
+                Region.defaultPermissions(),
                 new ServerIdentity(Processes.currentPid(), Processes.currentStartMillis(), 42, 1, 1, 16));
         region.markReady();
         return region;
@@ -67,13 +70,17 @@ class RegionTest {
         // Each view lies over its own section of the mapping: what one process writes through its view
         // is at the section's offset for the other.
         long lastSlot = GEOMETRY.ringCapacity() - 1;
-        assertThat(attached.memory().getLong(GEOMETRY.ringOffset() + created.ring().slotOffset(lastSlot)
-                + RequestRingDescriptor.SEQUENCE_OFFSET)).isEqualTo(lastSlot);
+        assertThat(attached.memory()
+                        .getLong(GEOMETRY.ringOffset()
+                                + created.ring().slotOffset(lastSlot)
+                                + RequestRingDescriptor.SEQUENCE_OFFSET))
+                .isEqualTo(lastSlot);
         ClientTable.Registration registration = created.clientTable().register(4242, 7, 9);
         assertThat(attached.clientTable().pid(registration.index())).isEqualTo(4242);
         created.responseSlots().arm(3, 5, 11);
-        long ticket = attached.memory().getLong(GEOMETRY.responseOffset()
-                + (3L * GEOMETRY.responseSlotsPerClient() + 5) * GEOMETRY.responseSlotSize());
+        long ticket = attached.memory()
+                .getLong(GEOMETRY.responseOffset()
+                        + (3L * GEOMETRY.responseSlotsPerClient() + 5) * GEOMETRY.responseSlotSize());
         assertThat(ticket).isNotZero().isEqualTo(attached.responseSlots().ticketOf(3, 5));
     }
 
@@ -91,7 +98,8 @@ class RegionTest {
     void newRegionIsOwnerReadWriteOnly() throws IOException {
         Path path = dir.resolve("r");
         create(path);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -162,8 +170,7 @@ class RegionTest {
     void geometryRejectsOutOfRangeSettingsByName() {
         assertThatThrownBy(() -> new RegionGeometry(100, 32, 64, 4, 8, 2000, 100))
                 .hasMessageContaining("ringCapacity");
-        assertThatThrownBy(() -> new RegionGeometry(64, 0, 64, 4, 8, 2000, 100))
-                .hasMessageContaining("maxKeyBytes");
+        assertThatThrownBy(() -> new RegionGeometry(64, 0, 64, 4, 8, 2000, 100)).hasMessageContaining("maxKeyBytes");
         assertThatThrownBy(() -> new RegionGeometry(1 << 20, 1 << 20, 16 << 20, 4096, 1 << 16, 2000, 100))
                 .hasMessageContaining("can be mapped");
     }

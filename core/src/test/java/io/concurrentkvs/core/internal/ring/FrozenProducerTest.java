@@ -30,8 +30,8 @@ class FrozenProducerTest {
     private final RingConsumer consumer = new RingConsumer(ring, STALL, client -> true, clock::get);
 
     private static RequestRing newRing() {
-        RequestRing ring = new RequestRing(new HeapMemory((int) RequestRingDescriptor.length(CAPACITY, SLOT)),
-                CAPACITY, SLOT);
+        RequestRing ring =
+                new RequestRing(new HeapMemory((int) RequestRingDescriptor.length(CAPACITY, SLOT)), CAPACITY, SLOT);
         ring.initialize();
         return ring;
     }
@@ -46,8 +46,8 @@ class FrozenProducerTest {
         long second = slot + PAYLOAD_OFFSET + recordLength(bytes(key + 1).length, bytes(value + 1).length);
         long end = second + recordLength(bytes(key + 2).length, bytes(value + 2).length);
         List<Runnable> steps = new ArrayList<>();
-        steps.add(() -> BatchFormat.putRecord(ring.memory(), slot + PAYLOAD_OFFSET, Opcodes.SET, bytes(key + 1),
-                bytes(value + 1)));
+        steps.add(() -> BatchFormat.putRecord(
+                ring.memory(), slot + PAYLOAD_OFFSET, Opcodes.SET, bytes(key + 1), bytes(value + 1)));
         steps.add(() -> BatchFormat.putRecord(ring.memory(), second, Opcodes.SET, bytes(key + 2), bytes(value + 2)));
         steps.add(() -> BatchFormat.putHeader(ring.memory(), slot, batchId, client, 0, 2, end));
         steps.add(() -> BatchFormat.seal(ring.memory(), slot, index, SLOT));
@@ -90,20 +90,22 @@ class FrozenProducerTest {
         frozenSteps.subList(frozenBefore, frozenSteps.size()).forEach(Runnable::run);
         assertThat(ring.publish(frozen)).as("the skipped producer's publish").isFalse();
         if (frozenBefore < frozenSteps.size()) {
-            assertThat(slotBytes(innocent)).as("parsed in place, the slot would be a hybrid")
+            assertThat(slotBytes(innocent))
+                    .as("parsed in place, the slot would be a hybrid")
                     .isNotEqualTo(innocentBatch);
         }
 
         assertThat(consumer.poll()).isEqualTo(innocent);
         byte[] copy = new byte[SLOT];
-        boolean accepted = BatchFormat.copyIfSealed(ring.memory(), ring.slotOffset(innocent), innocent, SLOT, copy,
-                new CRC32C());
+        boolean accepted =
+                BatchFormat.copyIfSealed(ring.memory(), ring.slotOffset(innocent), innocent, SLOT, copy, new CRC32C());
         ring.release(innocent);
         if (accepted) {
             byte[] header = Arrays.copyOfRange(copy, BATCH_ID_OFFSET, PAYLOAD_OFFSET);
             assertThat(header).isEqualTo(Arrays.copyOfRange(innocentBatch, 0, PAYLOAD_OFFSET - BATCH_ID_OFFSET));
         }
-        assertThat(accepted).as("a batch the frozen producer wrote into is rejected")
+        assertThat(accepted)
+                .as("a batch the frozen producer wrote into is rejected")
                 .isEqualTo(frozenBefore == frozenSteps.size());
     }
 }

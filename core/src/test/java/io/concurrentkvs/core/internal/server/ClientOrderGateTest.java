@@ -27,8 +27,8 @@ class ClientOrderGateTest {
 
     @Test
     void batchesOfOtherClientsAndLaterBatchesDoNotHoldAWorkerUp() {
-        gate.announce(0, 10, 4);  // another client
-        gate.announce(2, 20, 5);  // the same client, but a later index
+        gate.announce(0, 10, 4); // another client
+        gate.announce(2, 20, 5); // the same client, but a later index
         gate.announce(1, 12, 5);
         CompletableFuture<Void> unheld = awaitInBackground(1, 12, 5);
         await().atMost(Duration.ofSeconds(30)).until(unheld::isDone);

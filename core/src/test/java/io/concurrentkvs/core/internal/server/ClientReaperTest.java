@@ -18,12 +18,15 @@ class ClientReaperTest {
     @Test
     void anEntryStillRegisteringIsNotJudgedByItsNotYetWrittenPid() {
         // The window between a client's claim CAS and its pid write: pid still 0.
-        memory.putLongVolatile(ClientTableDescriptor.STATE_WORD_OFFSET,
+        memory.putLongVolatile(
+                ClientTableDescriptor.STATE_WORD_OFFSET,
                 ClientTableDescriptor.stateWord(1, ClientTableDescriptor.STATE_REGISTERING));
         reaper.scan(0);
         assertThat(table.connectedCount()).isEqualTo(1);
         reaper.scan(TIMEOUT + 1);
-        assertThat(table.connectedCount()).as("stuck registrations are reaped by the timeout").isZero();
+        assertThat(table.connectedCount())
+                .as("stuck registrations are reaped by the timeout")
+                .isZero();
     }
 
     @Test

@@ -26,8 +26,9 @@ class StoreCopyTest {
 
         @Override
         public void set(byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength) {
-            ops.add(new Object[] {new String(key, 0, keyLength, UTF_8),
-                Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength)});
+            ops.add(new Object[] {
+                new String(key, 0, keyLength, UTF_8), Arrays.copyOfRange(value, valueOffset, valueOffset + valueLength)
+            });
         }
 
         @Override
@@ -57,7 +58,8 @@ class StoreCopyTest {
             }
             journal.ops.clear();
             List<Object[]> copied = new ArrayList<>();
-            EntrySink sink = (k, kl, v, vl) -> copied.add(new Object[] {new String(k, 0, kl, UTF_8), Arrays.copyOf(v, vl)});
+            EntrySink sink =
+                    (k, kl, v, vl) -> copied.add(new Object[] {new String(k, 0, kl, UTF_8), Arrays.copyOf(v, vl)});
             store.copyStart(0);
             boolean more = store.copyChunk(0, cursor, sink);
             for (Object[] entry : new ArrayList<>(copied)) {
@@ -69,15 +71,17 @@ class StoreCopyTest {
             Map<String, byte[]> image = new HashMap<>();
             apply(copied, image);
             apply(journal.ops, image);
-            assertThat(image.keySet()).as("cursor %d", cursor).isEqualTo(contents(store, 60).keySet());
+            assertThat(image.keySet())
+                    .as("cursor %d", cursor)
+                    .isEqualTo(contents(store, 60).keySet());
         }
     }
 
     private static void runRound(long seed, int stripes, int chunk) {
         SplittableRandom random = new SplittableRandom(seed);
         int keys = 300;
-        SharedStore store = SharedStore.format("copy", StoreMemory.onHeap(new StoreGeometry(stripes, 400, 1 << 21,
-                MAX_RECORD)), seed, 0, 0);
+        SharedStore store = SharedStore.format(
+                "copy", StoreMemory.onHeap(new StoreGeometry(stripes, 400, 1 << 21, MAX_RECORD)), seed, 0, 0);
         RecordingJournal journal = new RecordingJournal();
         store.journalTo(journal);
         for (int i = 0; i < keys; i++) {
@@ -115,7 +119,9 @@ class StoreCopyTest {
         Map<String, byte[]> actual = contents(store, keys);
         assertThat(image.keySet()).as("seed %d", seed).isEqualTo(actual.keySet());
         for (Map.Entry<String, byte[]> e : actual.entrySet()) {
-            assertThat(image.get(e.getKey())).as("seed %d key %s", seed, e.getKey()).isEqualTo(e.getValue());
+            assertThat(image.get(e.getKey()))
+                    .as("seed %d key %s", seed, e.getKey())
+                    .isEqualTo(e.getValue());
         }
     }
 

@@ -75,10 +75,14 @@ class StoreCrashConsistencyTest {
             }
         }
         WriteHook.install(null);
-        assertThat(inFlightKey).as("the hook at %s #%d was reached", point, crashAt).isNotNull();
+        assertThat(inFlightKey)
+                .as("the hook at %s #%d was reached", point, crashAt)
+                .isNotNull();
 
         SharedStore adopted = SharedStore.adopt("crash", memory);
-        assertThat(adopted.adoption().dropped()).as("nothing is damaged, only unfinished").isZero();
+        assertThat(adopted.adoption().dropped())
+                .as("nothing is damaged, only unfinished")
+                .isZero();
         long present = 0;
         for (int k = 0; k < KEYS; k++) {
             String key = "key-" + k;

@@ -59,7 +59,9 @@ class StoreScribbleTest {
                 continue;
             }
             checkValue(k, adopted.get(key(k)));
-            assertThat(adopted.get(key(k))).as("a write after adoption is read back").isNotNull();
+            assertThat(adopted.get(key(k)))
+                    .as("a write after adoption is read back")
+                    .isNotNull();
         }
     }
 
