@@ -90,50 +90,160 @@ public final class AsyncKvsClient<K, V> {
         }
     }
 
+    /**
+     * The connection this view sends through; closing it fails this view's requests.
+     *
+     * @return the connection this client was made from
+     */
     public KvsConnection connection() {
         return connection;
     }
 
+    /**
+     * The codec for keys.
+     *
+     * @return the key codec this client was made with
+     */
     public Codec<K> keyCodec() {
         return keyCodec;
     }
 
+    /**
+     * The codec for values.
+     *
+     * @return the value codec this client was made with
+     */
     public Codec<V> valueCodec() {
         return valueCodec;
     }
 
-    /** The value stored under {@code key}, or empty if absent. Default timeout. */
+    /**
+     * Reads the value stored under {@code key}, with the connection's
+     * {@link ConnectionOptions#defaultTimeout() default timeout}.
+     *
+     * @param key the key
+     * @return a future of the value, or of empty if the key is absent; see {@link #get(Object, Duration)}
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()}
+     */
     public CompletableFuture<Optional<V>> get(K key) {
         return get(key, engine.options().defaultTimeout());
     }
 
+    /**
+     * Reads the value stored under {@code key}. An empty value (zero bytes) is a value: it decodes to a
+     * present result, distinct from an absent key.
+     *
+     * @param key the key
+     * @param timeout how long to wait for the answer before the future fails with {@link KvsTimeoutException}
+     * @return a future of the value, or of empty if the key is absent; it fails with
+     *     {@link KvsTimeoutException}, {@link KvsUnavailableException}, {@link KvsCapacityException} (more
+     *     requests wait for a response slot than {@link ConnectionOptions#maxWaitingRequests()} allows: not
+     *     sent) or {@link KvsException} (the value codec's {@code decode} threw; it is the cause)
+     * @throws NullPointerException if {@code key} or {@code timeout} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()}, or
+     *     {@code timeout} is not positive
+     */
     public CompletableFuture<Optional<V>> get(K key, Duration timeout) {
         return engine.submit(Opcodes.GET, encodeKey(key), null, getDecoder, nanos(timeout));
     }
 
-    /** Inserts or updates; true once stored. Default timeout. */
+    /**
+     * Inserts or updates {@code key}, with the connection's {@link ConnectionOptions#defaultTimeout() default
+     * timeout}.
+     *
+     * @param key the key
+     * @param value the value; zero bytes is a value
+     * @return a future of {@code true} once the value is stored; see {@link #set(Object, Object, Duration)}
+     * @throws NullPointerException if {@code key}, {@code value} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()} or the
+     *     encoded value exceeds {@link KvsConnection#maxValueBytes()}
+     */
     public CompletableFuture<Boolean> set(K key, V value) {
         return set(key, value, engine.options().defaultTimeout());
     }
 
+    /**
+     * Inserts or updates {@code key}.
+     *
+     * @param key the key
+     * @param value the value; zero bytes is a value
+     * @param timeout how long to wait for the answer before the future fails with {@link KvsTimeoutException}
+     *     (the write may still take effect)
+     * @return a future of {@code true} once the value is stored; it fails with {@link KvsTimeoutException},
+     *     {@link KvsUnavailableException}, {@link KvsCapacityException} (the store is full, or too many
+     *     requests wait for a response slot: nothing was stored) or {@link KvsException} (the server's
+     *     persistence log refused the write, which was not applied)
+     * @throws NullPointerException if {@code key}, {@code value} or {@code timeout} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()} or the
+     *     encoded value exceeds {@link KvsConnection#maxValueBytes()}, or
+     *     {@code timeout} is not positive
+     */
     public CompletableFuture<Boolean> set(K key, V value, Duration timeout) {
         return engine.submit(Opcodes.SET, encodeKey(key), encodeValue(value), BOOLEAN_DECODER, nanos(timeout));
     }
 
-    /** Inserts only: true if inserted, false if the key was present (its value is unchanged). */
+    /**
+     * Inserts {@code key} only if it is absent, with the connection's
+     * {@link ConnectionOptions#defaultTimeout() default timeout}.
+     *
+     * @param key the key
+     * @param value the value; zero bytes is a value
+     * @return a future of {@code true} if inserted, {@code false} if the key was present (its value is
+     *     unchanged); see {@link #post(Object, Object, Duration)}
+     * @throws NullPointerException if {@code key}, {@code value} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()} or the
+     *     encoded value exceeds {@link KvsConnection#maxValueBytes()}
+     */
     public CompletableFuture<Boolean> post(K key, V value) {
         return post(key, value, engine.options().defaultTimeout());
     }
 
+    /**
+     * Inserts {@code key} only if it is absent.
+     *
+     * @param key the key
+     * @param value the value; zero bytes is a value
+     * @param timeout how long to wait for the answer before the future fails with {@link KvsTimeoutException}
+     *     (the write may still take effect)
+     * @return a future of {@code true} if inserted, {@code false} if the key was present (its value is
+     *     unchanged); it fails as {@link #set(Object, Object, Duration)} does
+     * @throws NullPointerException if {@code key}, {@code value} or {@code timeout} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()} or the
+     *     encoded value exceeds {@link KvsConnection#maxValueBytes()}, or
+     *     {@code timeout} is not positive
+     */
     public CompletableFuture<Boolean> post(K key, V value, Duration timeout) {
         return engine.submit(Opcodes.POST, encodeKey(key), encodeValue(value), BOOLEAN_DECODER, nanos(timeout));
     }
 
-    /** Deletes: true if the key was present. */
+    /**
+     * Deletes {@code key}, with the connection's {@link ConnectionOptions#defaultTimeout() default timeout}.
+     *
+     * @param key the key
+     * @return a future of {@code true} if the key was present and is now deleted, {@code false} if it was
+     *     absent; see {@link #del(Object, Duration)}
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()}
+     */
     public CompletableFuture<Boolean> del(K key) {
         return del(key, engine.options().defaultTimeout());
     }
 
+    /**
+     * Deletes {@code key}.
+     *
+     * @param key the key
+     * @param timeout how long to wait for the answer before the future fails with {@link KvsTimeoutException}
+     *     (the delete may still take effect)
+     * @return a future of {@code true} if the key was present and is now deleted, {@code false} if it was
+     *     absent; it fails with {@link KvsTimeoutException}, {@link KvsUnavailableException},
+     *     {@link KvsCapacityException} (too many requests wait for a response slot: not sent) or
+     *     {@link KvsException} (the server's persistence log refused the delete, which was not applied)
+     * @throws NullPointerException if {@code key} or {@code timeout} is null
+     * @throws IllegalArgumentException if the encoded key exceeds {@link KvsConnection#maxKeyBytes()}, or
+     *     {@code timeout} is not positive
+     */
     public CompletableFuture<Boolean> del(K key, Duration timeout) {
         return engine.submit(Opcodes.DEL, encodeKey(key), null, BOOLEAN_DECODER, nanos(timeout));
     }

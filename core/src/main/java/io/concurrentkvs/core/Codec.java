@@ -14,13 +14,33 @@ import java.util.function.Function;
  * @param <T> the application type
  */
 public interface Codec<T> {
-    /** The bytes for {@code value}, which is never null. */
+    /**
+     * Encodes a key or value.
+     *
+     * @param value the value to encode, never null
+     * @return its bytes, never null (an empty array is a value)
+     */
     byte[] encode(T value);
 
-    /** The value for {@code bytes} (possibly empty, never null). */
+    /**
+     * Decodes a stored value. An exception thrown here fails the request's future with a
+     * {@link KvsException} whose cause it is (a {@code KvsException} is passed on as it is).
+     *
+     * @param bytes the stored bytes, possibly empty, never null
+     * @return the decoded value
+     */
     T decode(byte[] bytes);
 
-    /** A codec from two functions; both must be thread-safe. */
+    /**
+     * A codec from two functions; both must be thread-safe.
+     *
+     * @param <T> the application type
+     * @param encode turns a value into its bytes; the codec's {@code encode} throws
+     *     {@link IllegalArgumentException} if it returns null
+     * @param decode turns stored bytes back into a value
+     * @return a codec that calls the two functions
+     * @throws NullPointerException if {@code encode} or {@code decode} is null
+     */
     static <T> Codec<T> of(Function<T, byte[]> encode, Function<byte[], T> decode) {
         Objects.requireNonNull(encode, "encode");
         Objects.requireNonNull(decode, "decode");

@@ -46,22 +46,40 @@ public final class Codecs {
 
     private Codecs() {}
 
-    /** UTF-8 strings. */
+    /**
+     * UTF-8 strings.
+     *
+     * @return the codec of strings as their UTF-8 bytes
+     */
     public static Codec<String> string() {
         return STRING;
     }
 
-    /** 32-bit integers, 4 bytes big-endian (so byte order matches numeric order for non-negatives). */
+    /**
+     * 32-bit integers, 4 bytes big-endian (so byte order matches numeric order for non-negatives).
+     *
+     * @return the int32 codec; its {@code decode} throws {@link IllegalArgumentException} unless given exactly 4
+     *     bytes
+     */
     public static Codec<Integer> int32() {
         return INT32;
     }
 
-    /** 64-bit integers, 8 bytes big-endian. */
+    /**
+     * 64-bit integers, 8 bytes big-endian.
+     *
+     * @return the int64 codec; its {@code decode} throws {@link IllegalArgumentException} unless given exactly 8
+     *     bytes
+     */
     public static Codec<Long> int64() {
         return INT64;
     }
 
-    /** Raw bytes; encoding copies the array so later changes by the caller cannot race with the send. */
+    /**
+     * Raw bytes; encoding copies the array so later changes by the caller cannot race with the send.
+     *
+     * @return the identity codec of byte arrays; {@code decode} returns the array it is given, without a copy
+     */
     public static Codec<byte[]> bytes() {
         return BYTES;
     }

@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Settings of a {@link KvsConnection}. Immutable; start from {@link #defaults()} or {@link #builder()}.
+ * Settings of a {@link KvsConnection}. Immutable and thread-safe; start from {@link #defaults()} or
+ * {@link #builder()}. Each setting's default is a {@code DEFAULT_...} constant of this class.
  */
 public final class ConnectionOptions {
     /** Timeout of a request when the call does not give one: 5000 ms, as in the original. */
@@ -55,44 +56,96 @@ public final class ConnectionOptions {
         this.completionExecutor = b.completionExecutor;
     }
 
+    /**
+     * The options with every setting at its default.
+     *
+     * @return the shared default options
+     */
     public static ConnectionOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder with every setting at its default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Timeout of a request whose call does not pass one.
+     *
+     * @return the default request timeout; {@link #DEFAULT_TIMEOUT} (5000 ms) unless set
+     */
     public Duration defaultTimeout() {
         return defaultTimeout;
     }
 
+    /**
+     * How long {@code connect} waits for a region whose server is still initialising it before it fails
+     * with {@link KvsUnavailableException}; zero tries once.
+     *
+     * @return the connect timeout; {@link #DEFAULT_CONNECT_TIMEOUT} (2 s) unless set
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /**
+     * How long the server's heartbeat may stand still before the connection considers the server dead and
+     * fails its pending requests with {@link KvsUnavailableException}.
+     *
+     * @return the server timeout; {@link #DEFAULT_SERVER_TIMEOUT} (1000 ms) unless set
+     */
     public Duration serverTimeout() {
         return serverTimeout;
     }
 
+    /**
+     * Most requests that may wait for a free response slot; a call beyond it fails with
+     * {@link KvsCapacityException} and is not sent.
+     *
+     * @return the limit; {@link #DEFAULT_MAX_WAITING_REQUESTS} unless set
+     */
     public int maxWaitingRequests() {
         return maxWaitingRequests;
     }
 
+    /**
+     * How long after a request was made a thread blocked in its future's {@code get}/{@code join} spins,
+     * polling the answer itself, before it parks.
+     *
+     * @return the spin time, zero for none; {@link #DEFAULT_SYNC_SPIN} (50 µs) unless set
+     */
     public Duration syncSpin() {
         return syncSpin;
     }
 
+    /**
+     * How the connection's poller thread waits while no answer is due.
+     *
+     * @return the poller's idle strategy; {@link #DEFAULT_POLLER_IDLE} unless set
+     */
     public IdleStrategy pollerIdleStrategy() {
         return pollerIdleStrategy;
     }
 
-    /** An explicit region file, if one was set instead of the name's default path. */
+    /**
+     * The region file to attach to instead of the name's default path.
+     *
+     * @return the explicit region path, or empty (the default) to derive it from the store name
+     */
     public Optional<Path> path() {
         return Optional.ofNullable(path);
     }
 
-    /** The executor futures complete on, if set; otherwise they complete on the poller thread. */
+    /**
+     * The executor futures complete on.
+     *
+     * @return the completion executor, or empty (the default): futures complete on the poller thread
+     */
     public Optional<Executor> completionExecutor() {
         return Optional.ofNullable(completionExecutor);
     }
@@ -110,12 +163,28 @@ public final class ConnectionOptions {
 
         private Builder() {}
 
-        /** Timeout of calls that do not pass one. */
+        /**
+         * Timeout of calls that do not pass one. Defaults to 5000 ms, see {@link #DEFAULT_TIMEOUT}.
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder defaultTimeout(Duration timeout) {
             this.defaultTimeout = requirePositive("defaultTimeout", timeout);
             return this;
         }
 
+        /**
+         * How long {@code connect} waits for a region whose server is still initialising it; zero tries once.
+         * Defaults to 2 s, see {@link #DEFAULT_CONNECT_TIMEOUT}.
+         *
+         * @param timeout the timeout, zero or positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectTimeout");
             if (timeout.isNegative()) {
@@ -125,12 +194,28 @@ public final class ConnectionOptions {
             return this;
         }
 
-        /** After this long without a server heartbeat, pending requests fail with {@link KvsUnavailableException}. */
+        /**
+         * After this long without a server heartbeat, pending requests fail with {@link KvsUnavailableException}.
+         * Defaults to 1000 ms, see {@link #DEFAULT_SERVER_TIMEOUT}.
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder serverTimeout(Duration timeout) {
             this.serverTimeout = requirePositive("serverTimeout", timeout);
             return this;
         }
 
+        /**
+         * Most requests that may wait for a free response slot; a call beyond it fails with
+         * {@link KvsCapacityException}. Defaults to 65,536, see {@link #DEFAULT_MAX_WAITING_REQUESTS}.
+         *
+         * @param max the limit, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is negative
+         */
         public Builder maxWaitingRequests(int max) {
             if (max < 0) {
                 throw new IllegalArgumentException("maxWaitingRequests must be >= 0: " + max);
@@ -139,7 +224,15 @@ public final class ConnectionOptions {
             return this;
         }
 
-        /** Spin before parking in {@code get()}/{@code join()}; zero parks at once. */
+        /**
+         * How long a thread blocked in a future's {@code get()}/{@code join()} spins before parking, counted from
+         * when the request was made; zero parks at once. Defaults to 50 µs, see {@link #DEFAULT_SYNC_SPIN}.
+         *
+         * @param spin the spin time, zero or positive
+         * @return this builder
+         * @throws NullPointerException if {@code spin} is null
+         * @throws IllegalArgumentException if {@code spin} is negative
+         */
         public Builder syncSpin(Duration spin) {
             Objects.requireNonNull(spin, "syncSpin");
             if (spin.isNegative()) {
@@ -149,23 +242,49 @@ public final class ConnectionOptions {
             return this;
         }
 
-        /** How the poller waits while no answer is due; {@link #DEFAULT_POLLER_IDLE} by default. */
+        /**
+         * How the poller waits while no answer is due. Defaults to {@link #DEFAULT_POLLER_IDLE}.
+         *
+         * @param idle the idle strategy
+         * @return this builder
+         * @throws NullPointerException if {@code idle} is null
+         */
         public Builder pollerIdleStrategy(IdleStrategy idle) {
             this.pollerIdleStrategy = Objects.requireNonNull(idle, "pollerIdleStrategy");
             return this;
         }
 
+        /**
+         * Attach to this region file instead of the name's default path (on Linux {@code /dev/shm/<name>}).
+         * Not set by default.
+         *
+         * @param path the region file the server was built with
+         * @return this builder
+         * @throws NullPointerException if {@code path} is null
+         */
         public Builder path(Path path) {
             this.path = Objects.requireNonNull(path, "path");
             return this;
         }
 
-        /** Run completions (and so the callbacks chained on them) on this executor instead of the poller. */
+        /**
+         * Run completions (and so the callbacks chained on them) on this executor instead of the poller
+         * thread. Not set by default.
+         *
+         * @param executor the executor
+         * @return this builder
+         * @throws NullPointerException if {@code executor} is null
+         */
         public Builder completionExecutor(Executor executor) {
             this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor");
             return this;
         }
 
+        /**
+         * The options as set so far; the builder may be reused.
+         *
+         * @return new immutable options
+         */
         public ConnectionOptions build() {
             return new ConnectionOptions(this);
         }

@@ -39,24 +39,44 @@ public final class IdleStrategy {
         this.maxParkNanos = maxParkNanos;
     }
 
-    /** Spins with {@link Thread#onSpinWait()} and never yields or parks. */
+    /**
+     * Spins with {@link Thread#onSpinWait()} and never yields or parks.
+     *
+     * @return the shared busy-spin strategy ({@code busy})
+     */
     public static IdleStrategy busySpin() {
         return BUSY_SPIN;
     }
 
-    /** Spin 50 µs, yield 1 ms, then park 50 µs doubling to 1 ms. The default. */
+    /**
+     * Spin 50 µs, yield 1 ms, then park 50 µs doubling to 1 ms. The default.
+     *
+     * @return the shared balanced strategy ({@code balanced})
+     */
     public static IdleStrategy balanced() {
         return BALANCED;
     }
 
-    /** Spin 10 µs, then {@link Thread#yield()} forever. */
+    /**
+     * Spin 10 µs, then {@link Thread#yield()} forever.
+     *
+     * @return the shared yielding strategy ({@code yielding})
+     */
     public static IdleStrategy yielding() {
         return YIELDING;
     }
 
     /**
      * Spins for {@code spin}, then yields for {@code yield}, then parks for {@code minPark}, doubling up
-     * to {@code maxPark}.
+     * to {@code maxPark}. The phases are timed from the first idle call after work.
+     *
+     * @param spin how long to spin, zero or more
+     * @param yield how long to yield after spinning, zero or more
+     * @param minPark the first park, positive
+     * @param maxPark the longest park, at least {@code minPark}
+     * @return a new strategy
+     * @throws IllegalArgumentException if a duration is out of those ranges
+     * @throws NullPointerException if a duration is null
      */
     public static IdleStrategy backoff(Duration spin, Duration yield, Duration minPark, Duration maxPark) {
         long min = minPark.toNanos();
@@ -73,8 +93,12 @@ public final class IdleStrategy {
     }
 
     /**
-     * Parses a command-line name: {@code busy}, {@code balanced} or {@code yielding}.
+     * Parses a command-line name: {@code busy}, {@code balanced} or {@code yielding} (also {@code busy-spin}
+     * and {@code yield}), in any case.
      *
+     * @param name the name
+     * @return the shared strategy of that name
+     * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException for any other name, listing the valid ones
      */
     public static IdleStrategy parse(String name) {
@@ -93,11 +117,21 @@ public final class IdleStrategy {
         }
     }
 
-    /** A fresh waiter for one thread. */
+    /**
+     * A fresh waiter for one thread.
+     *
+     * @return a new idler, not thread-safe, in its reset state
+     */
     public Idler newIdler() {
         return new Idler(this);
     }
 
+    /**
+     * The strategy's name: {@code busy}, {@code balanced}, {@code yielding}, or {@code backoff(...)} with its
+     * durations.
+     *
+     * @return the name
+     */
     @Override
     public String toString() {
         return name;
@@ -118,6 +152,7 @@ public final class IdleStrategy {
             this.strategy = strategy;
         }
 
+        /** Marks that the thread found work: the next {@link #idle()} starts the schedule again with spinning. */
         public void reset() {
             idleSince = -1;
         }
@@ -153,7 +188,12 @@ public final class IdleStrategy {
             }
         }
 
-        /** Whether the next {@link #idle()} may park (the thread has been idle past its spin and yield phases). */
+        /**
+         * Whether the next {@link #idle()} may park.
+         *
+         * @return {@code true} if the strategy parks and the thread has been idle past its spin and yield
+         *     phases
+         */
         public boolean inParkPhase() {
             return idleSince >= 0
                     && strategy.maxParkNanos > 0

@@ -18,6 +18,11 @@ package io.concurrentkvs.core;
 public class KvsCapacityException extends KvsException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the limit that was reached and how much of it is in use
+     */
     public KvsCapacityException(String message) {
         super(message);
     }

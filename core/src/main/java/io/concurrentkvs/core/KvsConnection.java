@@ -31,16 +31,35 @@ public final class KvsConnection implements AutoCloseable {
     }
 
     /**
-     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options.
+     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options. Blocks until
+     * registered, up to {@link ConnectionOptions#DEFAULT_CONNECT_TIMEOUT} for a server still initialising
+     * the region; starts the connection's poller thread.
      *
+     * @param name the store name: 1-200 letters, digits, {@code . _ -}, optionally after one leading slash
+     * @return a connection registered with the running server
+     * @throws IllegalArgumentException if {@code name} is null or not a valid store name
      * @throws KvsUnavailableException if no region exists under the name or its server is not running
      * @throws KvsIncompatibleRegionException if the file under the name is not a usable region
+     * @throws KvsCapacityException if the server's client table is full
      */
     public static KvsConnection connect(String name) {
         return connect(name, ConnectionOptions.defaults());
     }
 
-    /** Connects with the given options; see {@link #connect(String)}. */
+    /**
+     * Connects with the given options; see {@link #connect(String)}. The region is
+     * {@link ConnectionOptions#path()} if set, else the name's default path.
+     *
+     * @param name the store name, as for {@link #connect(String)}
+     * @param options the connection's settings
+     * @return a connection registered with the running server
+     * @throws NullPointerException if {@code options} is null
+     * @throws IllegalArgumentException if {@code name} is null or not a valid store name
+     * @throws KvsUnavailableException if no region exists there, its server is not running, or it is still
+     *     initialising after {@link ConnectionOptions#connectTimeout()}
+     * @throws KvsIncompatibleRegionException if the file is not a usable region
+     * @throws KvsCapacityException if the server's client table is full
+     */
     public static KvsConnection connect(String name, ConnectionOptions options) {
         Objects.requireNonNull(options, "options");
         String bare = RegionPaths.normalizeName(name);
@@ -48,41 +67,84 @@ public final class KvsConnection implements AutoCloseable {
         return new KvsConnection(ClientEngine.connect(bare, path, options));
     }
 
-    /** A {@link java.util.concurrent.CompletableFuture} view with the given codecs. */
+    /**
+     * A {@link java.util.concurrent.CompletableFuture} view with the given codecs. Cheap: views share this
+     * connection's slots and poller, and closing the connection fails them all.
+     *
+     * @param <K> key type
+     * @param <V> value type
+     * @param keyCodec encodes and decodes keys
+     * @param valueCodec encodes and decodes values
+     * @return a new thread-safe view
+     * @throws NullPointerException if a codec is null
+     */
     public <K, V> AsyncKvsClient<K, V> async(Codec<K> keyCodec, Codec<V> valueCodec) {
         return new AsyncKvsClient<>(this, keyCodec, valueCodec);
     }
 
-    /** The store name, without a leading slash. */
+    /**
+     * The store name.
+     *
+     * @return the name given to {@code connect}, without a leading slash
+     */
     public String name() {
         return engine.name();
     }
 
-    /** The region file. */
+    /**
+     * The region file.
+     *
+     * @return the path of the region this connection attaches to
+     */
     public Path path() {
         return engine.path();
     }
 
+    /**
+     * The settings this connection was made with.
+     *
+     * @return the connection's options
+     */
     public ConnectionOptions options() {
         return engine.options();
     }
 
-    /** Largest encoded key the server accepts, read from the region. */
+    /**
+     * Largest encoded key the server accepts, read from the region (the current server's, or the last one
+     * seen while none is attached).
+     *
+     * @return the key limit in bytes; a longer key fails at the call with {@link IllegalArgumentException}
+     */
     public int maxKeyBytes() {
         return engine.maxKeyBytes();
     }
 
-    /** Largest encoded value the server accepts, read from the region. */
+    /**
+     * Largest encoded value the server accepts, read from the region (the current server's, or the last one
+     * seen while none is attached).
+     *
+     * @return the value limit in bytes; a longer value fails at the call with {@link IllegalArgumentException}
+     */
     public int maxValueBytes() {
         return engine.maxValueBytes();
     }
 
-    /** Whether a live, running server is attached right now. */
+    /**
+     * Whether a live, running server is attached right now. A snapshot: it may change at once.
+     *
+     * @return {@code true} if requests can be sent now; {@code false} after {@link #close()}, or while no
+     *     live server is attached
+     */
     public boolean isConnected() {
         return engine.isConnected();
     }
 
-    /** Requests sent and not yet answered, timed out or cancelled. */
+    /**
+     * Requests sent and not yet answered, timed out or cancelled. A snapshot, for monitoring.
+     *
+     * @return requests holding response slots or on their way to free ones, at most the number of slots;
+     *     requests still waiting for a slot are not counted
+     */
     public int inFlight() {
         return engine.inFlight();
     }

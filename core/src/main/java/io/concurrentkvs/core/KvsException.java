@@ -10,10 +10,21 @@ package io.concurrentkvs.core;
 public class KvsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed and why
+     */
     public KvsException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with the failure that caused it.
+     *
+     * @param message what failed and why
+     * @param cause the underlying failure, for example an {@link java.io.IOException}; may be null
+     */
     public KvsException(String message, Throwable cause) {
         super(message, cause);
     }

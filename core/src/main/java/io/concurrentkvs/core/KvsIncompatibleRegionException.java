@@ -8,6 +8,11 @@ package io.concurrentkvs.core;
 public class KvsIncompatibleRegionException extends KvsException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the region's path and why it cannot be used
+     */
     public KvsIncompatibleRegionException(String message) {
         super(message);
     }

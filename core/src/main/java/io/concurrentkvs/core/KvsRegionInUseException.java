@@ -4,14 +4,25 @@ package io.concurrentkvs.core;
 public class KvsRegionInUseException extends KvsException {
     private static final long serialVersionUID = 1L;
 
+    /** Process id of the live server that holds the name. */
     private final long pid;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the name, the region's path and the live server's pid
+     * @param pid process id of the live server
+     */
     public KvsRegionInUseException(String message, long pid) {
         super(message);
         this.pid = pid;
     }
 
-    /** Process id of the live server. */
+    /**
+     * The server that holds the name.
+     *
+     * @return process id of the live server
+     */
     public long pid() {
         return pid;
     }

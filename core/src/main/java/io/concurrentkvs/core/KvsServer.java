@@ -71,13 +71,21 @@ public final class KvsServer implements AutoCloseable {
     /** Default number of store segments, each with its own hash index and lock: see {@link Builder#stripes}. */
     public static final int DEFAULT_STRIPES = 16;
 
+    /** Default number of request ring slots: see {@link Builder#ringSize}. */
     public static final int DEFAULT_RING_SIZE = 2048;
+    /** Default key limit, in encoded bytes: see {@link Builder#maxKeyBytes}. */
     public static final int DEFAULT_MAX_KEY_BYTES = 256;
+    /** Default value limit, in encoded bytes: see {@link Builder#maxValueBytes}. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 4096;
+    /** Default capacity of the client table, in connections: see {@link Builder#maxClients}. */
     public static final int DEFAULT_MAX_CLIENTS = 32;
+    /** Default response slots per client: see {@link Builder#responseSlotsPerClient}. */
     public static final int DEFAULT_RESPONSE_SLOTS = 256;
+    /** Default time a claimed ring slot may stay unpublished before workers skip it: see {@link Builder#stallTimeout}. */
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(2);
+    /** Default interval of the server's heartbeat and dead-client reaping: see {@link Builder#heartbeatInterval}. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    /** Default time after which a client with a still heartbeat is reaped: see {@link Builder#clientTimeout}. */
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(10);
     /** Default entry limit: 1,048,576 entries (an index of 12 MiB). */
     public static final long DEFAULT_MAX_ENTRIES = 1L << 20;
@@ -156,22 +164,40 @@ public final class KvsServer implements AutoCloseable {
         return (int) millis;
     }
 
-    /** A builder for a server on the POSIX shared-memory name {@code name} ("my_kvs" or "/my_kvs"). */
+    /**
+     * A builder for a server on the POSIX shared-memory name {@code name} ("my_kvs" or "/my_kvs").
+     *
+     * @param name the store name: 1-200 letters, digits, {@code . _ -}, optionally after one leading slash
+     * @return a builder with every setting at its default
+     * @throws IllegalArgumentException if {@code name} is null or not a valid store name
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
-    /** Starts with the configured number of workers; false if already running. */
+    /**
+     * Starts with the configured number of {@link Builder#workers workers}; see {@link #start(int)}.
+     *
+     * @return {@code true} if started, {@code false} if this server was already running
+     * @throws KvsRegionInUseException if another live server owns the name
+     * @throws KvsIncompatibleRegionException if a file at the region or store path is not this library's
+     * @throws KvsException if the region or store cannot be created
+     * @throws IllegalStateException if the server was closed
+     */
     public boolean start() {
         return start(defaultWorkers);
     }
 
     /**
-     * Creates the region and starts {@code workers} worker threads.
+     * Creates the region and starts {@code workers} worker threads. On return the region is marked
+     * RUNNING and clients can connect.
      *
+     * @param workers worker threads for this run, at least 1
      * @return {@code true} if started, {@code false} if this server was already running
      * @throws KvsRegionInUseException if another live server owns the name
-     * @throws KvsException if the region cannot be created
+     * @throws KvsIncompatibleRegionException if a file at the region or store path is not this library's
+     * @throws KvsException if the region or store cannot be created
+     * @throws IllegalArgumentException if {@code workers} is less than 1
      * @throws IllegalStateException if the server was closed
      */
     public synchronized boolean start(int workers) {
@@ -473,6 +499,12 @@ public final class KvsServer implements AutoCloseable {
         closed = true;
     }
 
+    /**
+     * Whether the server is serving: between a successful {@link #start()} and {@link #stop()} (or a run
+     * that stopped because one of its threads died).
+     *
+     * @return {@code true} while running
+     */
     public synchronized boolean isRunning() {
         return runtime != null;
     }
@@ -480,13 +512,19 @@ public final class KvsServer implements AutoCloseable {
     /**
      * Number of stored entries: while running, the store's count (adopted entries included); while stopped,
      * the count when it stopped; 0 before the first start.
+     *
+     * @return the number of entries
      */
     public long storageSize() {
         SharedStore current = store;
         return current != null ? current.size() : entriesWhenClosed;
     }
 
-    /** The store file beside the region: {@code <region path>.store}. */
+    /**
+     * The store file beside the region, where the entries live.
+     *
+     * @return {@code <region path>.store}
+     */
     public Path storePath() {
         return storePath;
     }
@@ -495,6 +533,7 @@ public final class KvsServer implements AutoCloseable {
      * Removes the shared-memory files of the store {@code name}: its store file (the data) and a region a
      * dead or stopped server left. A persistence directory is not touched.
      *
+     * @param name the store name, "my_kvs" or "/my_kvs"
      * @throws KvsRegionInUseException while a server serves the name (in any process)
      * @throws IllegalArgumentException if the name is invalid
      */
@@ -502,7 +541,13 @@ public final class KvsServer implements AutoCloseable {
         destroy(RegionPaths.defaultPath(RegionPaths.normalizeName(name)));
     }
 
-    /** As {@link #destroy(String)}, for a server whose region is at the explicit {@code regionPath}. */
+    /**
+     * As {@link #destroy(String)}, for a server whose region is at the explicit {@code regionPath}.
+     *
+     * @param regionPath the region file the server was built with ({@link Builder#path})
+     * @throws KvsRegionInUseException while a server serves it (in any process)
+     * @throws NullPointerException if {@code regionPath} is null
+     */
     public static void destroy(Path regionPath) {
         java.util.Objects.requireNonNull(regionPath, "regionPath");
         // Through the lock (and so through this JVM's registry of held locks): a destroy in a server's own
@@ -536,26 +581,47 @@ public final class KvsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The store name.
+     *
+     * @return the name given to {@link #builder}, without a leading slash
+     */
     public String name() {
         return name;
     }
 
-    /** The region's file. */
+    /**
+     * The region's file.
+     *
+     * @return the explicit {@link Builder#path path}, or the name's default ({@code /dev/shm/<name>} on Linux)
+     */
     public Path path() {
         return path;
     }
 
-    /** The idle strategy the workers use. */
+    /**
+     * The idle strategy the workers use.
+     *
+     * @return the configured strategy, {@link IdleStrategy#balanced()} by default
+     */
     public IdleStrategy idleStrategy() {
         return idleStrategy;
     }
 
-    /** Maximum encoded key size, in bytes. */
+    /**
+     * Maximum encoded key size.
+     *
+     * @return the key limit in bytes, as written into the region
+     */
     public int maxKeyBytes() {
         return geometry.maxKeyBytes();
     }
 
-    /** Maximum encoded value size, in bytes. */
+    /**
+     * Maximum encoded value size.
+     *
+     * @return the value limit in bytes, as written into the region
+     */
     public int maxValueBytes() {
         return geometry.maxValueBytes();
     }
@@ -590,7 +656,13 @@ public final class KvsServer implements AutoCloseable {
             this.name = RegionPaths.normalizeName(name);
         }
 
-        /** Worker threads used by {@link KvsServer#start()}. */
+        /**
+         * Worker threads used by {@link KvsServer#start()}. Defaults to {@link #DEFAULT_WORKERS}.
+         *
+         * @param workers the number of workers, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code workers} is less than 1
+         */
         public Builder workers(int workers) {
             this.workers = requirePositive("workers", workers);
             return this;
@@ -600,6 +672,11 @@ public final class KvsServer implements AutoCloseable {
          * Segments of the store, each with its own index and lock (as the original's lock stripes). Writes
          * to different segments run in parallel; reads never lock. At most 65536; {@value #DEFAULT_STRIPES}
          * by default.
+         *
+         * @param stripes the number of segments, 1 to 65536
+         * @return this builder
+         * @throws IllegalArgumentException if {@code stripes} is less than 1 (more than 65536 fails in
+         *     {@link #build()})
          */
         public Builder stripes(int stripes) {
             this.stripes = requirePositive("stripes", stripes);
@@ -609,6 +686,11 @@ public final class KvsServer implements AutoCloseable {
         /**
          * The most entries the store holds; {@value #DEFAULT_MAX_ENTRIES} by default, at most 2^27. The
          * index takes 12 bytes per entry of shared memory, reserved at start.
+         *
+         * @param maxEntries the entry limit, 1 to 2^27
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxEntries} is less than 1 (more than 2^27 fails in
+         *     {@link #build()})
          */
         public Builder maxEntries(long maxEntries) {
             if (maxEntries < 1) {
@@ -624,6 +706,11 @@ public final class KvsServer implements AutoCloseable {
          * the default limits). Each segment cuts its own pages, one size class per page, so a store needs
          * room for about {@code stripes x} (the number of record sizes in use) pages before it is full: with
          * 16 stripes and values of mixed sizes, give it 16 MiB or more, or fewer stripes.
+         *
+         * @param maxDataBytes the data limit in bytes; see {@link #DEFAULT_MAX_DATA_BYTES}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxDataBytes} is less than 1 (less than one page fails in
+         *     {@link #build()})
          */
         public Builder maxDataBytes(long maxDataBytes) {
             if (maxDataBytes < 1) {
@@ -636,6 +723,9 @@ public final class KvsServer implements AutoCloseable {
         /**
          * Start empty, discarding the data a previous server left under the name (default false: adopt it).
          * Applies to this server's first start; a later restart of the same server keeps its data.
+         *
+         * @param fresh {@code true} to discard the previous data
+         * @return this builder
          */
         public Builder fresh(boolean fresh) {
             this.fresh = fresh;
@@ -651,6 +741,10 @@ public final class KvsServer implements AutoCloseable {
          * nothing, and the directory catches up with it. The directory must exist and be writable; one server at
          * a time writes it (a lock file {@code persistence.lock} in it); {@link #fresh(boolean)} discards its
          * history too. Off by default.
+         *
+         * @param directory the persistence directory
+         * @return this builder
+         * @throws NullPointerException if {@code directory} is null
          */
         public Builder persistence(Path directory) {
             this.persistenceDirectory = java.util.Objects.requireNonNull(directory, "directory");
@@ -660,6 +754,10 @@ public final class KvsServer implements AutoCloseable {
         /**
          * When the log is forced to disk; {@link FsyncPolicy#EVERY_SECOND} by default. Only with {@link
          * #persistence(Path)}: {@link #build()} refuses it otherwise.
+         *
+         * @param policy the fsync policy
+         * @return this builder
+         * @throws NullPointerException if {@code policy} is null
          */
         public Builder fsync(FsyncPolicy policy) {
             this.fsyncPolicy = java.util.Objects.requireNonNull(policy, "policy");
@@ -672,19 +770,42 @@ public final class KvsServer implements AutoCloseable {
             return this;
         }
 
-        /** Request ring slots; a power of two. */
+        /**
+         * Request ring slots; a power of two from 2 to 2^20. Defaults to {@link #DEFAULT_RING_SIZE}.
+         *
+         * @param ringSize the number of slots
+         * @return this builder
+         * @throws IllegalArgumentException if {@code ringSize} is less than 1 (not a power of two, or out of
+         *     range, fails in {@link #build()})
+         */
         public Builder ringSize(int ringSize) {
             this.ringSize = requirePositive("ringSize", ringSize);
             return this;
         }
 
-        /** Largest encoded key, in bytes; clients reject larger keys before sending. */
+        /**
+         * Largest encoded key, in bytes, 1 to 2^20; clients reject larger keys before sending. Defaults to
+         * {@link #DEFAULT_MAX_KEY_BYTES}.
+         *
+         * @param maxKeyBytes the key limit in bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxKeyBytes} is less than 1 (over 2^20 fails in
+         *     {@link #build()})
+         */
         public Builder maxKeyBytes(int maxKeyBytes) {
             this.maxKeyBytes = requirePositive("maxKeyBytes", maxKeyBytes);
             return this;
         }
 
-        /** Largest encoded value, in bytes; clients reject larger values before sending. */
+        /**
+         * Largest encoded value, in bytes, 0 to 16 MiB; clients reject larger values before sending. Defaults
+         * to {@link #DEFAULT_MAX_VALUE_BYTES}.
+         *
+         * @param maxValueBytes the value limit in bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxValueBytes} is negative (over 16 MiB fails in
+         *     {@link #build()})
+         */
         public Builder maxValueBytes(int maxValueBytes) {
             if (maxValueBytes < 0) {
                 throw new IllegalArgumentException("maxValueBytes must be >= 0: " + maxValueBytes);
@@ -693,13 +814,29 @@ public final class KvsServer implements AutoCloseable {
             return this;
         }
 
-        /** Client connections the region has room for. */
+        /**
+         * Client connections the region has room for, 1 to 4096; a connect beyond it fails with
+         * {@link KvsCapacityException}. Defaults to {@link #DEFAULT_MAX_CLIENTS}.
+         *
+         * @param maxClients the client table's capacity
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxClients} is less than 1 (over 4096 fails in
+         *     {@link #build()})
+         */
         public Builder maxClients(int maxClients) {
             this.maxClients = requirePositive("maxClients", maxClients);
             return this;
         }
 
-        /** Response slots per client: the most requests one connection has in flight at once. */
+        /**
+         * Response slots per client: the most requests one connection has in flight at once, 1 to 65536.
+         * Defaults to {@link #DEFAULT_RESPONSE_SLOTS}.
+         *
+         * @param responseSlots slots per client
+         * @return this builder
+         * @throws IllegalArgumentException if {@code responseSlots} is less than 1 (over 65536 fails in
+         *     {@link #build()})
+         */
         public Builder responseSlotsPerClient(int responseSlots) {
             this.responseSlots = requirePositive("responseSlotsPerClient", responseSlots);
             return this;
@@ -707,20 +844,40 @@ public final class KvsServer implements AutoCloseable {
 
         /**
          * How long a ring slot may stay claimed but unpublished before workers skip it (a producer died or
-         * froze mid-write). Size it above your longest GC pause.
+         * froze mid-write). Size it above your longest GC pause. Defaults to 2 s, see
+         * {@link #DEFAULT_STALL_TIMEOUT}.
+         *
+         * @param stallTimeout the timeout, in whole milliseconds from 1 ms; {@link #build()} throws
+         *     {@link IllegalArgumentException} if it is out of range and {@link NullPointerException} if null
+         * @return this builder
          */
         public Builder stallTimeout(Duration stallTimeout) {
             this.stallTimeout = stallTimeout;
             return this;
         }
 
-        /** How often the server writes its heartbeat and reaps dead clients. */
+        /**
+         * How often the server writes its heartbeat and reaps dead clients. Defaults to 100 ms, see
+         * {@link #DEFAULT_HEARTBEAT_INTERVAL}.
+         *
+         * @param heartbeatInterval the interval, in whole milliseconds from 1 ms; {@link #build()} throws
+         *     {@link IllegalArgumentException} if it is out of range and {@link NullPointerException} if null
+         * @return this builder
+         */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
             this.heartbeatInterval = heartbeatInterval;
             return this;
         }
 
-        /** A client whose heartbeat has not changed for this long is reaped even if its process lives. */
+        /**
+         * A client whose heartbeat has not changed for this long is reaped even if its process lives. Defaults
+         * to 10 s, see {@link #DEFAULT_CLIENT_TIMEOUT}.
+         *
+         * @param clientTimeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clientTimeout} is zero or negative
+         * @throws NullPointerException if {@code clientTimeout} is null
+         */
         public Builder clientTimeout(Duration clientTimeout) {
             if (clientTimeout.isNegative() || clientTimeout.isZero()) {
                 throw new IllegalArgumentException("clientTimeout must be positive: " + clientTimeout);
@@ -729,13 +886,26 @@ public final class KvsServer implements AutoCloseable {
             return this;
         }
 
-        /** How idle workers wait; {@link IdleStrategy#balanced()} by default. */
+        /**
+         * How idle workers wait; {@link IdleStrategy#balanced()} by default.
+         *
+         * @param idleStrategy the workers' idle strategy
+         * @return this builder
+         * @throws NullPointerException if {@code idleStrategy} is null
+         */
         public Builder idleStrategy(IdleStrategy idleStrategy) {
             this.idleStrategy = java.util.Objects.requireNonNull(idleStrategy, "idleStrategy");
             return this;
         }
 
-        /** File mode of the region; owner read/write (0600) by default. */
+        /**
+         * File mode of the region; owner read/write (0600) by default.
+         *
+         * @param permissions the region file's permissions, not empty
+         * @return this builder
+         * @throws IllegalArgumentException if {@code permissions} is empty
+         * @throws NullPointerException if {@code permissions} is null
+         */
         public Builder permissions(Set<PosixFilePermission> permissions) {
             if (permissions.isEmpty()) {
                 throw new IllegalArgumentException("permissions must not be empty");
@@ -744,7 +914,14 @@ public final class KvsServer implements AutoCloseable {
             return this;
         }
 
-        /** An explicit file for the region instead of {@code /dev/shm/<name>}. */
+        /**
+         * An explicit file for the region instead of {@code /dev/shm/<name>}; clients must connect with the same
+         * {@link ConnectionOptions.Builder#path path}. The store file is {@code <path>.store} beside it.
+         *
+         * @param path the region file
+         * @return this builder
+         * @throws NullPointerException if {@code path} is null
+         */
         public Builder path(Path path) {
             this.path = java.util.Objects.requireNonNull(path, "path");
             return this;
@@ -755,6 +932,7 @@ public final class KvsServer implements AutoCloseable {
          *
          * @throws IllegalArgumentException naming the first invalid setting (including a store geometry that
          *     does not fit: an index over 2 GiB, or less than one page of data)
+         * @return a new server, not yet started
          */
         public KvsServer build() {
             return new KvsServer(this);

@@ -132,8 +132,11 @@ public record KvsStats(
         long logBytesDropped) {
 
     /**
-     * Reads the header of the store {@code name}.
+     * Reads the header of the store {@code name}, at the name's default path.
      *
+     * @param name the store name, "my_kvs" or "/my_kvs"
+     * @return a snapshot of the header and the store file
+     * @throws IllegalArgumentException if {@code name} is null or not a valid store name
      * @throws KvsUnavailableException if no region exists under the name
      * @throws KvsIncompatibleRegionException if the file is not a usable region, or its store file not a
      *     store this library reads
@@ -146,6 +149,8 @@ public record KvsStats(
      * Reads the header of the region at {@code path} and the summary of its store file; needs only read
      * permission.
      *
+     * @param path the region file
+     * @return a snapshot of the header and the store file
      * @throws KvsUnavailableException if no region exists at {@code path}
      * @throws KvsIncompatibleRegionException if the file is not a usable region, or its store file not a
      *     store this library reads
@@ -215,17 +220,30 @@ public record KvsStats(
         return epochMillis > 0 ? Optional.of(Instant.ofEpochMilli(epochMillis)) : Optional.empty();
     }
 
-    /** The store file beside the region, {@code <path>.store}, where the entries live. */
+    /**
+     * The store file beside the region, where the entries live.
+     *
+     * @return {@code <path>.store}
+     */
     public Path storePath() {
         return StoreFile.pathFor(path);
     }
 
-    /** Total requests served. */
+    /**
+     * Total requests served.
+     *
+     * @return {@code gets + sets + posts + dels}
+     */
     public long totalOps() {
         return gets + sets + posts + dels;
     }
 
-    /** Time since the server created the region, as of {@code now}. */
+    /**
+     * Time since the server created the region.
+     *
+     * @param now the instant to measure to, usually {@link Instant#now()}
+     * @return the time from {@link #started()} to {@code now}; negative if {@code now} is earlier
+     */
     public Duration uptime(Instant now) {
         return Duration.between(started, now);
     }

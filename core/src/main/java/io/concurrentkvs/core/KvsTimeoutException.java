@@ -7,6 +7,11 @@ package io.concurrentkvs.core;
 public class KvsTimeoutException extends KvsException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message how long the request waited for its answer
+     */
     public KvsTimeoutException(String message) {
         super(message);
     }

@@ -8,10 +8,21 @@ package io.concurrentkvs.core;
 public class KvsUnavailableException extends KvsException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message why no server can answer (no region, server stopped or dead, connection closed)
+     */
     public KvsUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with the failure that caused it.
+     *
+     * @param message why no server can answer
+     * @param cause the underlying failure; may be null
+     */
     public KvsUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

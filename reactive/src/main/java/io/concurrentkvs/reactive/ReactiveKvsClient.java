@@ -86,13 +86,35 @@ public final class ReactiveKvsClient<K, V> {
         this.options = options;
     }
 
-    /** A reactive client over {@code connection} with default {@link ReactiveOptions}. */
+    /**
+     * A reactive client over {@code connection} with default {@link ReactiveOptions}. Closing the connection
+     * fails this client's requests; the client itself holds nothing to close.
+     *
+     * @param <K> key type
+     * @param <V> value type
+     * @param connection the connection to send through
+     * @param keyCodec encodes and decodes keys
+     * @param valueCodec encodes and decodes values
+     * @return a new client
+     * @throws NullPointerException if an argument is null
+     */
     public static <K, V> ReactiveKvsClient<K, V> create(
             KvsConnection connection, Codec<K> keyCodec, Codec<V> valueCodec) {
         return create(connection, keyCodec, valueCodec, ReactiveOptions.defaults());
     }
 
-    /** A reactive client over {@code connection} with the given options. */
+    /**
+     * A reactive client over {@code connection} with the given options.
+     *
+     * @param <K> key type
+     * @param <V> value type
+     * @param connection the connection to send through
+     * @param keyCodec encodes and decodes keys
+     * @param valueCodec encodes and decodes values
+     * @param options the batch settings
+     * @return a new client
+     * @throws NullPointerException if an argument is null
+     */
     public static <K, V> ReactiveKvsClient<K, V> create(
             KvsConnection connection, Codec<K> keyCodec, Codec<V> valueCodec, ReactiveOptions options) {
         Objects.requireNonNull(connection, "connection");
@@ -100,59 +122,136 @@ public final class ReactiveKvsClient<K, V> {
         return new ReactiveKvsClient<>(connection.async(keyCodec, valueCodec), options);
     }
 
-    /** The connection this client sends through. */
+    /**
+     * The connection this client sends through.
+     *
+     * @return the connection given to {@code create}
+     */
     public KvsConnection connection() {
         return async.connection();
     }
 
-    /** The {@link CompletableFuture} view over the same connection and codecs. */
+    /**
+     * The {@link CompletableFuture} view over the same connection and codecs.
+     *
+     * @return the async client this one wraps
+     */
     public AsyncKvsClient<K, V> async() {
         return async;
     }
 
+    /**
+     * The settings this client was made with.
+     *
+     * @return the client's options
+     */
     public ReactiveOptions options() {
         return options;
     }
 
-    /** The value stored under {@code key}, or {@link Optional#empty()} if absent; default timeout. */
+    /**
+     * Reads the value stored under {@code key}, with the connection's default timeout. Cold: sends at each
+     * subscription.
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @return a {@code Mono} of the value, or of {@link Optional#empty()} if the key is absent
+     */
     public Mono<Optional<V>> get(K key) {
         return send(() -> async.get(key));
     }
 
-    /** As {@link #get(Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    /**
+     * As {@link #get(Object)}, failing with {@code KvsTimeoutException} after {@code timeout}.
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param timeout how long to wait for the answer, positive
+     * @return a {@code Mono} of the value, or of {@link Optional#empty()} if the key is absent
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Mono<Optional<V>> get(K key, Duration timeout) {
         requireTimeout(timeout);
         return send(() -> async.get(key, timeout));
     }
 
-    /** Inserts or updates; emits {@code true} once stored. Default timeout. */
+    /**
+     * Inserts or updates {@code key}, with the connection's default timeout. Cold: sends at each
+     * subscription.
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param value the value (zero bytes is a value); null, unencodable or over the limit fails at
+     *     subscription
+     * @return a {@code Mono} that emits {@code true} once the value is stored
+     */
     public Mono<Boolean> set(K key, V value) {
         return send(() -> async.set(key, value));
     }
 
-    /** As {@link #set(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    /**
+     * As {@link #set(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout} (the
+     * write may still take effect).
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param value the value; null, unencodable or over the limit fails at subscription
+     * @param timeout how long to wait for the answer, positive
+     * @return a {@code Mono} that emits {@code true} once the value is stored
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Mono<Boolean> set(K key, V value, Duration timeout) {
         requireTimeout(timeout);
         return send(() -> async.set(key, value, timeout));
     }
 
-    /** Inserts only: {@code true} if inserted, {@code false} if the key was present (left unchanged). */
+    /**
+     * Inserts {@code key} only if it is absent, with the connection's default timeout. Cold: sends at each
+     * subscription.
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param value the value; null, unencodable or over the limit fails at subscription
+     * @return a {@code Mono} of {@code true} if inserted, {@code false} if the key was present (left
+     *     unchanged)
+     */
     public Mono<Boolean> post(K key, V value) {
         return send(() -> async.post(key, value));
     }
 
-    /** As {@link #post(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    /**
+     * As {@link #post(Object, Object)}, failing with {@code KvsTimeoutException} after {@code timeout} (the
+     * write may still take effect).
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param value the value; null, unencodable or over the limit fails at subscription
+     * @param timeout how long to wait for the answer, positive
+     * @return a {@code Mono} of {@code true} if inserted, {@code false} if the key was present
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Mono<Boolean> post(K key, V value, Duration timeout) {
         requireTimeout(timeout);
         return send(() -> async.post(key, value, timeout));
     }
 
-    /** Deletes: {@code true} if the key was present, {@code false} if it was absent. Default timeout. */
+    /**
+     * Deletes {@code key}, with the connection's default timeout. Cold: sends at each subscription.
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @return a {@code Mono} of {@code true} if the key was present, {@code false} if it was absent
+     */
     public Mono<Boolean> del(K key) {
         return send(() -> async.del(key));
     }
 
-    /** As {@link #del(Object)}, failing with {@code KvsTimeoutException} after {@code timeout}. */
+    /**
+     * As {@link #del(Object)}, failing with {@code KvsTimeoutException} after {@code timeout} (the delete may
+     * still take effect).
+     *
+     * @param key the key; null, unencodable or over the limit fails at subscription
+     * @param timeout how long to wait for the answer, positive
+     * @return a {@code Mono} of {@code true} if the key was present, {@code false} if it was absent
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Mono<Boolean> del(K key, Duration timeout) {
         requireTimeout(timeout);
         return send(() -> async.del(key, timeout));
@@ -161,12 +260,24 @@ public final class ReactiveKvsClient<K, V> {
     /**
      * Sets every entry (insert or update), keeping at most the options' batch window of writes in
      * flight; emits one {@code true} per entry, in input order. See the class comment on batches.
+     *
+     * @param entries the entries to write; a null entry, key or value ends the batch with an error
+     * @return a {@code Flux} of one {@code true} per entry, in input order
+     * @throws NullPointerException if {@code entries} is null
      */
     public Flux<Boolean> setAll(Publisher<? extends Map.Entry<? extends K, ? extends V>> entries) {
         return setAll(entries, options.batchWindow());
     }
 
-    /** As {@link #setAll(Publisher)} with at most {@code window} writes in flight. */
+    /**
+     * As {@link #setAll(Publisher)} with at most {@code window} writes in flight.
+     *
+     * @param entries the entries to write
+     * @param window writes in flight at most, and elements requested ahead, at least 1
+     * @return a {@code Flux} of one {@code true} per entry, in input order
+     * @throws NullPointerException if {@code entries} is null
+     * @throws IllegalArgumentException if {@code window < 1}
+     */
     public Flux<Boolean> setAll(Publisher<? extends Map.Entry<? extends K, ? extends V>> entries, int window) {
         Objects.requireNonNull(entries, "entries publisher");
         return OrderedWindowFlux.create(entries, window, entry -> async.set(entry.getKey(), entry.getValue()));
@@ -175,12 +286,24 @@ public final class ReactiveKvsClient<K, V> {
     /**
      * Reads every key, keeping at most the options' batch window of reads in flight; emits one
      * {@link Optional} per key (empty if absent), in input order. See the class comment on batches.
+     *
+     * @param keys the keys to read; a null key ends the batch with an error
+     * @return a {@code Flux} of one {@code Optional} per key, in input order
+     * @throws NullPointerException if {@code keys} is null
      */
     public Flux<Optional<V>> getAll(Publisher<? extends K> keys) {
         return getAll(keys, options.batchWindow());
     }
 
-    /** As {@link #getAll(Publisher)} with at most {@code window} reads in flight. */
+    /**
+     * As {@link #getAll(Publisher)} with at most {@code window} reads in flight.
+     *
+     * @param keys the keys to read
+     * @param window reads in flight at most, and elements requested ahead, at least 1
+     * @return a {@code Flux} of one {@code Optional} per key, in input order
+     * @throws NullPointerException if {@code keys} is null
+     * @throws IllegalArgumentException if {@code window < 1}
+     */
     public Flux<Optional<V>> getAll(Publisher<? extends K> keys, int window) {
         Objects.requireNonNull(keys, "keys publisher");
         return OrderedWindowFlux.create(keys, window, async::get);

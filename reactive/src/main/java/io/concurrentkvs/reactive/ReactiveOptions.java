@@ -25,21 +25,38 @@ public final class ReactiveOptions {
         this.batchWindow = builder.batchWindow;
     }
 
-    /** The default settings. */
+    /**
+     * The default settings.
+     *
+     * @return the shared default options
+     */
     public static ReactiveOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Most requests one batch has in flight; also the most elements it requests from upstream ahead. */
+    /**
+     * Most requests one batch has in flight; also the most elements it requests from upstream ahead.
+     *
+     * @return the window, at least 1; {@link #DEFAULT_BATCH_WINDOW} unless set
+     */
     public int batchWindow() {
         return batchWindow;
     }
 
+    /**
+     * The settings, for logs.
+     *
+     * @return {@code ReactiveOptions{batchWindow=...}}
+     */
     @Override
     public String toString() {
         return "ReactiveOptions{batchWindow=" + batchWindow + '}';
@@ -56,6 +73,8 @@ public final class ReactiveOptions {
          * above the connection's response slots does not fail: the excess waits in the core's bounded
          * backlog for a free slot.
          *
+         * @param window requests in flight per batch, at least 1
+         * @return this builder
          * @throws IllegalArgumentException if {@code window < 1}
          */
         public Builder batchWindow(int window) {
@@ -63,6 +82,11 @@ public final class ReactiveOptions {
             return this;
         }
 
+        /**
+         * The options as set so far; the builder may be reused.
+         *
+         * @return new immutable options
+         */
         public ReactiveOptions build() {
             return new ReactiveOptions(this);
         }
