@@ -228,7 +228,8 @@ public final class ClientEngine implements AutoCloseable {
      */
     public <T> RequestFuture<T> submit(
             int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder, long timeoutNanos) {
-        RequestFuture<T> f = new RequestFuture<>(this, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
+        RequestFuture<T> f = new RequestFuture<>(
+                this, requestListeners, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
         if (closed) {
             f.completeExceptionally(new KvsUnavailableException(closedMessage()));
             return f;

@@ -3,6 +3,7 @@ package io.concurrentkvs.core.internal.client;
 import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.metrics.RequestListener;
+import io.concurrentkvs.core.internal.metrics.RequestListeners;
 import io.concurrentkvs.core.internal.metrics.RequestOp;
 import io.concurrentkvs.core.internal.metrics.RequestOutcome;
 import io.concurrentkvs.core.internal.ring.Opcodes;
@@ -45,6 +46,8 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
     final long timeoutNanos;
     final long deadlineNanos;
     private final ClientEngine engine;
+    /** The connection's listeners, told once when this request completes. */
+    private final RequestListeners listeners;
 
     /** The batch this request was sent in; written once by the driving thread, before it publishes. */
     private volatile Batch batch;
@@ -58,6 +61,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     RequestFuture(
             ClientEngine engine,
+            RequestListeners listeners,
             int opcode,
             byte[] key,
             byte[] value,
@@ -65,6 +69,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
             long timeoutNanos,
             long nowNanos) {
         this.engine = engine;
+        this.listeners = listeners;
         this.opcode = opcode;
         this.key = key;
         this.value = value;
@@ -92,7 +97,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     /** Decodes and completes; a decoding failure completes exceptionally. Returns false if already done. */
     boolean completeFrom(int status, byte[] answer) {
-        RequestListener listener = engine.requestListeners.current();
+        RequestListener listener = listeners.current();
         T result;
         try {
             result = decoder.decode(status, answer);
@@ -110,7 +115,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean complete(T value) {
-        RequestListener listener = engine.requestListeners.current();
+        RequestListener listener = listeners.current();
         if (listener == null) {
             return super.complete(value);
         }
@@ -120,7 +125,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean completeExceptionally(Throwable failure) {
-        RequestListener listener = engine.requestListeners.current();
+        RequestListener listener = listeners.current();
         if (listener == null) {
             return super.completeExceptionally(failure);
         }
