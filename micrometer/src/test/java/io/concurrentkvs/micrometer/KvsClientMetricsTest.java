@@ -4,6 +4,7 @@ import static io.concurrentkvs.micrometer.TestServer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.concurrentkvs.core.KvsCapacityException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.micrometer.core.instrument.Gauge;
@@ -110,6 +111,33 @@ class KvsClientMetricsTest {
                 .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(KvsUnavailableException.class);
         awaitTrue(() -> count("get", "unavailable") == 1);
+    }
+
+    @Test
+    void writesIntoAFullStoreAreCountedCapacity() {
+        try (TestServer full = TestServer.start("full", b -> b.maxEntries(4))) {
+            SimpleMeterRegistry own = new SimpleMeterRegistry();
+            new KvsClientMetrics(full.connection).bindTo(own);
+            int stored = 0;
+            int refused = 0;
+            for (int i = 0; i < 32; i++) {
+                try {
+                    full.client.set("key-" + i, "v").join();
+                    stored++;
+                } catch (CompletionException e) {
+                    assertThat(e).hasCauseInstanceOf(KvsCapacityException.class);
+                    refused++;
+                }
+            }
+            assertThat(refused)
+                    .as("a store of 4 entries refuses some of 32 keys")
+                    .isPositive();
+            int expectedStored = stored;
+            int expectedRefused = refused;
+            awaitTrue(() -> count(own, "set", "success") + count(own, "set", "capacity") == 32);
+            assertThat(count(own, "set", "success")).isEqualTo(expectedStored);
+            assertThat(count(own, "set", "capacity")).isEqualTo(expectedRefused);
+        }
     }
 
     @Test
