@@ -1,6 +1,7 @@
 package io.concurrentkvs.core;
 
 import io.concurrentkvs.core.internal.client.ClientEngine;
+import io.concurrentkvs.core.internal.metrics.MetricsAccess;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,6 +25,11 @@ import java.util.Objects;
  * <p>Thread safety: thread-safe; share one connection per process.
  */
 public final class KvsConnection implements AutoCloseable {
+    static {
+        // kvs-micrometer's client binder listens to the engine's requests; no public method exposes them.
+        MetricsAccess.installConnectionAccess(c -> c.engine.requestListeners());
+    }
+
     private final ClientEngine engine;
 
     private KvsConnection(ClientEngine engine) {

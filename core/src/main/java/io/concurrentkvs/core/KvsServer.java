@@ -1,5 +1,7 @@
 package io.concurrentkvs.core;
 
+import io.concurrentkvs.core.internal.metrics.MetricsAccess;
+import io.concurrentkvs.core.internal.metrics.ServedRequests;
 import io.concurrentkvs.core.internal.persist.Persistence;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
@@ -59,6 +61,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class KvsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvsServer.class);
+
+    static {
+        // kvs-micrometer's server binder reads the served requests; no public method exposes them.
+        MetricsAccess.installServerAccess(s -> s.servedRequests);
+    }
 
     /**
      * Default number of worker threads: half the available processors, at least one and at most four
@@ -127,6 +134,9 @@ public final class KvsServer implements AutoCloseable {
     private long createdEpoch;
 
     private boolean closed;
+
+    /** The requests served over all runs, for metrics; each run publishes into it, endRun closes its run. */
+    private final ServedRequests servedRequests = new ServedRequests();
 
     private KvsServer(Builder b) {
         this.name = RegionPaths.normalizeName(b.name);
@@ -255,6 +265,7 @@ public final class KvsServer implements AutoCloseable {
                         idleStrategy,
                         clientTimeout.toNanos(),
                         "kvs-" + name,
+                        servedRequests,
                         this::stopAfterFailure);
             } catch (RuntimeException | Error e) {
                 // No thread of the run exists yet: nothing but this one can touch the mapping.
@@ -266,6 +277,7 @@ public final class KvsServer implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 // Some threads may have started (e.g. the next thread could not be created): join them first.
                 started.stop();
+                servedRequests.runEnded();
                 region.unmap();
                 throw e;
             }
@@ -441,6 +453,7 @@ public final class KvsServer implements AutoCloseable {
     private void endRun(boolean unlinkRegion) {
         ServerRuntime stopped = runtime;
         stopped.stop();
+        servedRequests.runEnded();
         runtime = null;
         // Its threads are joined: nothing in this process touches the region any more. Clients map it
         // themselves; the file stays, marked STOPPED, until a new start or close() removes it.

@@ -7,6 +7,8 @@ import io.concurrentkvs.core.ConnectionOptions;
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsConnection;
 import io.concurrentkvs.core.KvsServer;
+import io.concurrentkvs.micrometer.KvsClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code pipelined64}: 64 in flight, then wait for all; {@code pipelinedCallbacks}: the load generator's
  * window of callbacks; {@code syncGet}: the blocking adapter (whose calling thread polls its own slot).
  * {@code syncSpinNanos=0} shows what the poller alone costs: the thread joining a future then parks at
- * once and the poller completes every request.
+ * once and the poller completes every request. {@code metrics=micrometer} binds a {@code KvsClientMetrics}
+ * to a {@code SimpleMeterRegistry}, timing every request; the default, {@code none}, binds nothing (pass
+ * {@code -p metrics=none,micrometer} to compare).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,6 +57,10 @@ public class PollerBenchmark {
     /** Requests outstanding in {@link #pipelinedCallbacks}; above 256 some wait for a response slot. */
     @Param({"200"})
     public int window;
+
+    /** {@code none}: no metrics; {@code micrometer}: a KvsClientMetrics bound to a SimpleMeterRegistry. */
+    @Param({"none"})
+    public String metrics;
 
     static final int CALLBACK_BATCH = 10_000;
     final AtomicInteger outstanding = new AtomicInteger();
@@ -82,6 +90,11 @@ public class PollerBenchmark {
                         .build());
         async = connection.async(Codecs.bytes(), Codecs.bytes());
         sync = KvsClient.of(connection, Codecs.bytes(), Codecs.bytes());
+        if (metrics.equals("micrometer")) {
+            new KvsClientMetrics(connection).bindTo(new SimpleMeterRegistry());
+        } else if (!metrics.equals("none")) {
+            throw new IllegalArgumentException("metrics must be none or micrometer: " + metrics);
+        }
         async.set(key, new byte[100]).join();
     }
 

@@ -6,6 +6,8 @@ import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.Threads;
+import io.concurrentkvs.core.internal.jfr.RequestTimeoutEvent;
+import io.concurrentkvs.core.internal.metrics.RequestListeners;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
@@ -70,6 +72,8 @@ public final class ClientEngine implements AutoCloseable {
     final MpscUnboundedVarHandleArrayQueue<RequestFuture<?>> handoff = new MpscUnboundedVarHandleArrayQueue<>(1024);
     /** Requests submitted and neither sent nor failed yet (in the hand-off queue or a dispatcher's queue). */
     final AtomicInteger waiting = new AtomicInteger();
+    /** Told of every request as it completes (metrics); usually none. Read by each request's completion. */
+    final RequestListeners requestListeners = new RequestListeners();
 
     @SuppressWarnings("unused") // accessed through DRIVE: 1 while a thread drives the dispatcher
     private volatile int drive;
@@ -198,6 +202,14 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     /**
+     * The listeners told of every request of this connection as it completes, each once, whatever ends
+     * it (answer, timeout, failure, cancellation); see {@link RequestFuture} for where.
+     */
+    public RequestListeners requestListeners() {
+        return requestListeners;
+    }
+
+    /**
      * Requests in flight: those holding response slots, plus those on their way to free slots (queued
      * while the poller sends), up to the number of slots. Requests waiting for a slot are not counted.
      */
@@ -216,7 +228,8 @@ public final class ClientEngine implements AutoCloseable {
      */
     public <T> RequestFuture<T> submit(
             int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder, long timeoutNanos) {
-        RequestFuture<T> f = new RequestFuture<>(this, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
+        RequestFuture<T> f = new RequestFuture<>(
+                this, requestListeners, opcode, key, value, decoder, timeoutNanos, System.nanoTime());
         if (closed) {
             f.completeExceptionally(new KvsUnavailableException(closedMessage()));
             return f;
@@ -320,7 +333,9 @@ public final class ClientEngine implements AutoCloseable {
         wakePoller();
     }
 
+    /** The timeout failure of {@code f}, whose deadline passed; records a JFR event when enabled. */
     KvsTimeoutException timeout(RequestFuture<?> f) {
+        RequestTimeoutEvent.record(name, f.describe(), f.timeoutNanos, f.isSent());
         return new KvsTimeoutException(f.describe() + " on '" + name + "' got no answer within "
                 + TimeUnit.NANOSECONDS.toMillis(f.timeoutNanos) + " ms");
     }

@@ -2,6 +2,7 @@ package io.concurrentkvs.core.internal.client;
 
 import io.concurrentkvs.core.IdleStrategy;
 import io.concurrentkvs.core.KvsUnavailableException;
+import io.concurrentkvs.core.internal.jfr.ReattachEvent;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
@@ -79,6 +80,8 @@ final class Poller implements Runnable {
     private long nextLivenessCheck;
     private long nextReattach;
     private long heartbeatAtDown;
+    /** When the last session was given up; for the re-attach event. Poller only. */
+    private long downAtNanos;
 
     Poller(ClientEngine engine, Session initial) {
         this.engine = engine;
@@ -264,6 +267,7 @@ final class Poller implements Runnable {
 
     private void down(Session s, String reason) {
         heartbeatAtDown = s.region.heartbeat();
+        downAtNanos = System.nanoTime();
         engine.downReason = reason + "; waiting for a server to start on '" + engine.name + "'";
         engine.session = null;
         KvsUnavailableException error = new KvsUnavailableException(reason);
@@ -320,9 +324,11 @@ final class Poller implements Runnable {
             ClientEngine.requireLiveServer(engine.name, region);
             Session s = Session.open(region, guard);
             adopt(s, now);
+            String downReason = engine.downReason;
             engine.session = s;
             adopted = true;
             LOG.info("connection to '{}' re-attached to server pid {}", engine.name, region.serverPid());
+            ReattachEvent.record(engine.name, region.serverPid(), fresh, now - downAtNanos, downReason);
         } catch (RuntimeException e) {
             LOG.debug("re-attach to '{}' not possible yet: {}", engine.name, e.getMessage());
         } finally {

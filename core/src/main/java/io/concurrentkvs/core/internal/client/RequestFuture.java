@@ -1,11 +1,19 @@
 package io.concurrentkvs.core.internal.client;
 
 import io.concurrentkvs.core.KvsException;
+import io.concurrentkvs.core.internal.layout.ResponseStatus;
+import io.concurrentkvs.core.internal.metrics.RequestListener;
+import io.concurrentkvs.core.internal.metrics.RequestListeners;
+import io.concurrentkvs.core.internal.metrics.RequestOp;
+import io.concurrentkvs.core.internal.metrics.RequestOutcome;
 import io.concurrentkvs.core.internal.ring.Opcodes;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request and its future: what is needed to send it, to decode its answer, and when it times out.
@@ -21,8 +29,16 @@ import java.util.concurrent.TimeoutException;
  * the poller completes it. Callbacks therefore run on the poller thread (or the connection's completion
  * executor), or on a thread waiting in this future's own {@code get}/{@code join}: never inside another
  * call of the application.
+ *
+ * <p><b>Listeners.</b> Every way a request ends passes through {@link #completeFrom}, {@link #complete},
+ * {@link #completeExceptionally} or {@link #cancel} here, and the {@code CompletableFuture} lets exactly
+ * one of them complete it: that one tells the connection's {@link RequestListener}s, once, with the
+ * outcome and the time since the call. With no listener, a completion costs one volatile read more and
+ * reads no clock.
  */
 public final class RequestFuture<T> extends CompletableFuture<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestFuture.class);
+
     final int opcode;
     final byte[] key;
     final byte[] value;
@@ -30,6 +46,8 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
     final long timeoutNanos;
     final long deadlineNanos;
     private final ClientEngine engine;
+    /** The connection's listeners, told once when this request completes. */
+    private final RequestListeners listeners;
 
     /** The batch this request was sent in; written once by the driving thread, before it publishes. */
     private volatile Batch batch;
@@ -43,6 +61,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
 
     RequestFuture(
             ClientEngine engine,
+            RequestListeners listeners,
             int opcode,
             byte[] key,
             byte[] value,
@@ -50,6 +69,7 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
             long timeoutNanos,
             long nowNanos) {
         this.engine = engine;
+        this.listeners = listeners;
         this.opcode = opcode;
         this.key = key;
         this.value = value;
@@ -70,18 +90,102 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
         batch = sent;
     }
 
+    /** Whether the request went into a batch (it may still wait for its answer). */
+    boolean isSent() {
+        return batch != null;
+    }
+
     /** Decodes and completes; a decoding failure completes exceptionally. Returns false if already done. */
     boolean completeFrom(int status, byte[] answer) {
+        RequestListener listener = listeners.current();
         T result;
         try {
             result = decoder.decode(status, answer);
         } catch (RuntimeException e) {
-            return completeExceptionally(
+            long end = listener == null ? 0 : System.nanoTime();
+            boolean completed = super.completeExceptionally(
                     e instanceof KvsException
                             ? e
                             : new KvsException("cannot decode the answer to " + describe() + ": " + e, e));
+            return reported(completed, listener, failedAnswerOutcome(status), end);
         }
-        return complete(result);
+        long end = listener == null ? 0 : System.nanoTime();
+        return reported(super.complete(result), listener, answerOutcome(status), end);
+    }
+
+    @Override
+    public boolean complete(T value) {
+        RequestListener listener = listeners.current();
+        if (listener == null) {
+            return super.complete(value);
+        }
+        long end = System.nanoTime();
+        return reported(super.complete(value), listener, RequestOutcome.SUCCESS, end);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        RequestListener listener = listeners.current();
+        if (listener == null) {
+            return super.completeExceptionally(failure);
+        }
+        long end = System.nanoTime();
+        return reported(super.completeExceptionally(failure), listener, RequestOutcome.ofFailure(failure), end);
+    }
+
+    /**
+     * Tells {@code listener} (if any) of this request's end when this thread's call completed it; taken
+     * after the completion, so that it runs after the future's callbacks, timed before them.
+     */
+    private boolean reported(boolean completed, RequestListener listener, RequestOutcome outcome, long endNanos) {
+        if (completed && listener != null) {
+            try {
+                listener.requestCompleted(op(opcode), outcome, endNanos - (deadlineNanos - timeoutNanos));
+            } catch (RuntimeException e) {
+                // The request is complete already; a metric must not break the thread completing requests.
+                LOG.warn("a request listener failed on {}; ignored", describe(), e);
+            }
+        }
+        return completed;
+    }
+
+    private static RequestOp op(int opcode) {
+        switch (opcode) {
+            case Opcodes.GET:
+                return RequestOp.GET;
+            case Opcodes.SET:
+                return RequestOp.SET;
+            case Opcodes.POST:
+                return RequestOp.POST;
+            default:
+                return RequestOp.DEL;
+        }
+    }
+
+    /** The outcome of an answer the decoder accepted. */
+    private static RequestOutcome answerOutcome(int status) {
+        switch (status) {
+            case ResponseStatus.FOUND:
+                return RequestOutcome.HIT;
+            case ResponseStatus.ABSENT:
+                return RequestOutcome.MISS;
+            default:
+                return RequestOutcome.SUCCESS;
+        }
+    }
+
+    /** The outcome of an answer the decoder turned into a failure (an error status, or a codec failure). */
+    private static RequestOutcome failedAnswerOutcome(int status) {
+        switch (status) {
+            case ResponseStatus.CAPACITY:
+                return RequestOutcome.CAPACITY;
+            case ResponseStatus.REFUSED:
+                return RequestOutcome.REFUSED;
+            case ResponseStatus.UNAVAILABLE:
+                return RequestOutcome.UNAVAILABLE;
+            default:
+                return RequestOutcome.ERROR;
+        }
     }
 
     private void helpWhileSpinning() {
@@ -165,11 +269,14 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        // CompletableFuture.cancel completes with a CancellationException result, and so does this (so
+        // isCancelled() holds), but through completeExceptionally, which says whether this call won and
+        // tells the listeners once; super.cancel also answers true to a second cancel.
+        boolean cancelled = completeExceptionally(new CancellationException());
         if (cancelled) {
             engine.requestCancelled();
         }
-        return cancelled;
+        return cancelled || isCancelled();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.concurrentkvs.core.internal.ring;
 
+import io.concurrentkvs.core.internal.jfr.RingRepairEvent;
+import io.concurrentkvs.core.internal.jfr.SlotSkippedEvent;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
@@ -121,6 +123,7 @@ public final class RingConsumer {
                 if (anomalyPersisted(index, producer)) {
                     ring.repair(index, producer);
                     repairs++;
+                    RingRepairEvent.record(RingRepairEvent.INDICES, index, producer);
                     continue;
                 }
                 return EMPTY;
@@ -175,9 +178,15 @@ public final class RingConsumer {
             // Unclaimed: no producer can be past it, so freeing it for its own producer is the whole fix.
             if (ring.casSequence(index, observedSequence, replacement)) {
                 repairs++;
+                RingRepairEvent.record(RingRepairEvent.SEQUENCE, index, ring.producerIndex());
             }
-        } else if (skip(index, observedSequence)) {
-            skipped++;
+        } else {
+            // Read before the skip frees the slot for its next claimant.
+            int claimant = ring.claimantOf(index);
+            if (skip(index, observedSequence)) {
+                skipped++;
+                SlotSkippedEvent.record(index, claimant, stalledFor);
+            }
         }
         stalledIndex = -1;
     }

@@ -2,6 +2,7 @@ package io.concurrentkvs.core.internal.server;
 
 import static io.concurrentkvs.core.internal.layout.ClientTableDescriptor.*;
 
+import io.concurrentkvs.core.internal.jfr.ClientReapedEvent;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.region.Processes;
 
@@ -49,10 +50,21 @@ final class ClientReaper {
             // A REGISTERING entry's pid may not be written yet: judge it by the timeout alone. An ACTIVE
             // entry's pid was written before the CAS that activated it.
             boolean active = state(word) == STATE_ACTIVE;
-            boolean dead = nowNanos - lastChange[i] > clientTimeoutNanos
-                    || (active && checkProcesses && !Processes.isAlive(table.pid(i), table.processStartMillis(i)));
-            if (dead && table.reclaim(i, word)) {
-                reclaimed++;
+            boolean silent = nowNanos - lastChange[i] > clientTimeoutNanos;
+            boolean gone = !silent
+                    && active
+                    && checkProcesses
+                    && !Processes.isAlive(table.pid(i), table.processStartMillis(i));
+            if (silent || gone) {
+                long pid = table.pid(i);
+                if (table.reclaim(i, word)) {
+                    reclaimed++;
+                    ClientReapedEvent.record(
+                            i,
+                            pid,
+                            silent ? ClientReapedEvent.NO_HEARTBEAT : ClientReapedEvent.PROCESS_GONE,
+                            nowNanos - lastChange[i]);
+                }
             }
         }
     }

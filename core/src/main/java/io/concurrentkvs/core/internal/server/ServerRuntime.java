@@ -6,6 +6,8 @@ import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.internal.Threads;
 import io.concurrentkvs.core.internal.layout.ClientTable;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
+import io.concurrentkvs.core.internal.metrics.RequestOp;
+import io.concurrentkvs.core.internal.metrics.ServedRequests;
 import io.concurrentkvs.core.internal.persist.Persistence;
 import io.concurrentkvs.core.internal.region.Counters;
 import io.concurrentkvs.core.internal.region.Region;
@@ -55,6 +57,8 @@ public final class ServerRuntime {
     private final HeaderGuard headerGuard;
     private final FileIdentityWatch fileWatch;
     private final FailureListener failureListener;
+    /** The server's totals over its runs, which this run's publications feed (for metrics). */
+    private final ServedRequests servedRequests;
     /** The first failure of this run, or null; set once, by the failing thread. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -72,6 +76,7 @@ public final class ServerRuntime {
 
     /**
      * @param persistence the directory the store journals to, or null; its log failing fails the run
+     * @param servedRequests the server's totals over its runs, which each publication of this run updates
      */
     public ServerRuntime(
             Region region,
@@ -81,8 +86,10 @@ public final class ServerRuntime {
             IdleStrategy idle,
             long clientTimeoutNanos,
             String threadNamePrefix,
+            ServedRequests servedRequests,
             FailureListener failureListener) {
         this.failureListener = failureListener;
+        this.servedRequests = servedRequests;
         this.persistence = persistence;
         this.fileWatch = watch(region);
         this.region = region;
@@ -296,6 +303,25 @@ public final class ServerRuntime {
                     }
             }
             region.publishCounter(counter, total);
+            RequestOp op = servedOp(counter);
+            if (op != null) {
+                servedRequests.published(op, total);
+            }
+        }
+    }
+
+    private static RequestOp servedOp(Counters counter) {
+        switch (counter) {
+            case GETS:
+                return RequestOp.GET;
+            case SETS:
+                return RequestOp.SET;
+            case POSTS:
+                return RequestOp.POST;
+            case DELS:
+                return RequestOp.DEL;
+            default:
+                return null;
         }
     }
 }

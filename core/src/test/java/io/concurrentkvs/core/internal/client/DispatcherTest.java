@@ -10,6 +10,7 @@ import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.memory.HeapMemory;
 import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.metrics.RequestListeners;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
@@ -37,6 +38,7 @@ class DispatcherTest {
             new ResponseSlots(new HeapMemory(SLOTS * RESPONSE_SLOT), 1, SLOTS, RESPONSE_SLOT, MAX_VALUE);
     private final Dispatcher dispatcher;
     private final List<Batch> answered = new ArrayList<>();
+    private final RequestListeners listeners = new RequestListeners();
 
     DispatcherTest() {
         ring.initialize();
@@ -93,6 +95,7 @@ class DispatcherTest {
     private RequestFuture<Boolean> queue(int valueLength) {
         RequestFuture<Boolean> f = new RequestFuture<>(
                 null,
+                listeners,
                 Opcodes.SET,
                 new byte[] {1, 2},
                 new byte[valueLength],
@@ -101,6 +104,31 @@ class DispatcherTest {
                 System.nanoTime());
         dispatcher.enqueue(f);
         return f;
+    }
+
+    @Test
+    void aListenerHearsOfEachRequestOnceWithItsOutcomeHoweverItEnds() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        listeners.add((op, outcome, nanos) -> {
+            assertThat(nanos).isNotNegative();
+            heard.add(op.tag() + ":" + outcome.tag());
+        });
+        RequestFuture<Boolean> timedOut = queue(1);
+        RequestFuture<Boolean> answeredFirst = queue(2);
+        RequestFuture<Boolean> answeredSecond = queue(3);
+        assertThat(timedOut.completeExceptionally(new io.concurrentkvs.core.KvsTimeoutException("late")))
+                .isTrue();
+        assertThat(timedOut.cancel(true)).as("already done").isFalse();
+        assertThat(dispatcher.send()).isEqualTo(3);
+        answer(take());
+        collect();
+        assertThat(answeredFirst.getNow(false)).isTrue();
+        assertThat(answeredSecond.getNow(false)).isTrue();
+        // Late completions lose the race to the answer: nothing more is heard.
+        assertThat(answeredFirst.completeExceptionally(new IllegalStateException()))
+                .isFalse();
+        assertThat(answeredSecond.cancel(true)).isFalse();
+        assertThat(heard).containsExactly("set:timeout", "set:success", "set:success");
     }
 
     @Test
