@@ -1,9 +1,12 @@
 package io.concurrentkvs.core;
 
+import io.concurrentkvs.core.internal.backend.Backends;
+import io.concurrentkvs.core.internal.backend.KvsBackend;
 import io.concurrentkvs.core.internal.client.ClientEngine;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A client process's connection to a store: one registration in the server's client table, its own
@@ -21,20 +24,32 @@ import java.util.Objects;
  * {@link #close()}, so neither connect/close cycles nor server restarts pile up mappings or keep
  * removed files in {@code /dev/shm}.
  *
+ * <p>Other backends: {@link #connect(String)} with a {@code redis://} or {@code redis-cluster://} URL gives
+ * a connection to Redis instead (module {@code kvs-redis}), with the same views and exceptions; what this
+ * class says of regions, slots and the poller is then Redis's connection and its event loop instead.
+ *
  * <p>Thread safety: thread-safe; share one connection per process.
  */
 public final class KvsConnection implements AutoCloseable {
-    private final ClientEngine engine;
+    private final KvsBackend engine;
 
-    private KvsConnection(ClientEngine engine) {
+    private KvsConnection(KvsBackend engine) {
         this.engine = engine;
     }
 
     /**
-     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options.
+     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options, or to Redis by URL.
      *
-     * @throws KvsUnavailableException if no region exists under the name or its server is not running
+     * <p>A URL chooses another backend, found on the classpath: {@code redis://host:port[/db]} (a
+     * standalone Redis) or {@code redis-cluster://host:port[,host:port...]} (the seed nodes of a Redis
+     * Cluster) need the artifact {@code io.concurrentkvs:kvs-redis}; see its documentation for what differs
+     * from shared memory. Every view of the connection works the same over either backend.
+     *
+     * @throws KvsUnavailableException if no region exists under the name or its server is not running (or
+     *     nothing answers at the URL)
      * @throws KvsIncompatibleRegionException if the file under the name is not a usable region
+     * @throws KvsException if the URL's scheme has no backend on the classpath (the message names the
+     *     artifact to add)
      */
     public static KvsConnection connect(String name) {
         return connect(name, ConnectionOptions.defaults());
@@ -43,6 +58,10 @@ public final class KvsConnection implements AutoCloseable {
     /** Connects with the given options; see {@link #connect(String)}. */
     public static KvsConnection connect(String name, ConnectionOptions options) {
         Objects.requireNonNull(options, "options");
+        Optional<String> scheme = Backends.scheme(name);
+        if (scheme.isPresent()) {
+            return new KvsConnection(Backends.open(name, scheme.get(), options));
+        }
         String bare = RegionPaths.normalizeName(name);
         Path path = options.path().orElseGet(() -> RegionPaths.defaultPath(bare));
         return new KvsConnection(ClientEngine.connect(bare, path, options));
@@ -53,12 +72,16 @@ public final class KvsConnection implements AutoCloseable {
         return new AsyncKvsClient<>(this, keyCodec, valueCodec);
     }
 
-    /** The store name, without a leading slash. */
+    /** The store name, without a leading slash; for a URL connection, the URL without credentials. */
     public String name() {
         return engine.name();
     }
 
-    /** The region file. */
+    /**
+     * The region file.
+     *
+     * @throws UnsupportedOperationException for a connection by URL (Redis), which has none
+     */
     public Path path() {
         return engine.path();
     }
@@ -67,12 +90,12 @@ public final class KvsConnection implements AutoCloseable {
         return engine.options();
     }
 
-    /** Largest encoded key the server accepts, read from the region. */
+    /** Largest encoded key the server accepts, read from the region (Redis: 512 MiB). */
     public int maxKeyBytes() {
         return engine.maxKeyBytes();
     }
 
-    /** Largest encoded value the server accepts, read from the region. */
+    /** Largest encoded value the server accepts, read from the region (Redis: 512 MiB). */
     public int maxValueBytes() {
         return engine.maxValueBytes();
     }
@@ -88,10 +111,10 @@ public final class KvsConnection implements AutoCloseable {
     }
 
     /**
-     * The asynchronous core shared by every client view. Package-private: the reactive and blocking views
-     * reach it only through {@link AsyncKvsClient}.
+     * The backend shared by every client view. Package-private: the reactive and blocking views reach it
+     * only through {@link AsyncKvsClient}.
      */
-    ClientEngine engine() {
+    KvsBackend engine() {
         return engine;
     }
 

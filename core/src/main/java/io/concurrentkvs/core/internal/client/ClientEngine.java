@@ -6,6 +6,7 @@ import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.Threads;
+import io.concurrentkvs.core.internal.backend.KvsBackend;
 import io.concurrentkvs.core.internal.region.Processes;
 import io.concurrentkvs.core.internal.region.Region;
 import io.concurrentkvs.core.internal.region.RegionHeaderDescriptor;
@@ -43,7 +44,7 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
  * the token holder; {@link #pollerParking} and {@link #cancellations} are set by the poller and cleared
  * by callers (or the reverse), as their comments say.
  */
-public final class ClientEngine implements AutoCloseable {
+public final class ClientEngine implements KvsBackend {
     private static final VarHandle DRIVE;
     private static final VarHandle POLLER_PARKING;
 
