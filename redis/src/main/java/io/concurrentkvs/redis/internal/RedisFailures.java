@@ -7,6 +7,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisLoadingException;
+import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +15,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Turns Lettuce's failures into the core's typed exceptions, by type, never by message: an error reply
  * of the server is a {@link KvsException} carrying it; a command cancelled or failed by the transport
- * (not connected, connection lost or closed) is a {@link KvsUnavailableException}. Stateless.
+ * (not connected, connection lost or closed, an {@link IOException} of the socket) is a
+ * {@link KvsUnavailableException}. Stateless.
  */
 final class RedisFailures {
     private RedisFailures() {}
@@ -44,6 +46,10 @@ final class RedisFailures {
         if (e instanceof CancellationException) {
             return new KvsUnavailableException(
                     what + " on " + target + " was cancelled: the connection was closed or lost", e);
+        }
+        if (e instanceof IOException) {
+            // A command pending when the connection broke (reset, refused, closed channel).
+            return new KvsUnavailableException(what + " on " + target + ": the connection was lost: " + e, e);
         }
         if (e instanceof io.lettuce.core.RedisException) {
             // Everything else Lettuce raises for a command is the transport: not connected, connection
