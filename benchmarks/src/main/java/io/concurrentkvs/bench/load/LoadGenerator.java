@@ -82,7 +82,7 @@ public final class LoadGenerator {
         if (settings.systems.contains("kvs")) {
             runKvs();
         }
-        if (settings.systems.contains("redis")) {
+        if (settings.systems.contains("redis") || settings.systems.contains(ChildMain.KVS_REDIS)) {
             if (settings.redisPort > 0) {
                 runRedis();
             } else {
@@ -155,7 +155,14 @@ public final class LoadGenerator {
         String port = Integer.toString(settings.redisPort);
         progress("redis at 127.0.0.1:" + port + ", loading " + settings.loadedKeys() + " keys");
         load("redis", port, "var", settings.loadedKeys());
-        runScenarios("redis", port, null);
+        if (settings.systems.contains("redis")) {
+            runScenarios("redis", port, null);
+        }
+        if (settings.systems.contains(ChildMain.KVS_REDIS)) {
+            // The same server and data, through KvsConnection.connect("redis://..."): the adapter's cost.
+            progress("kvs API over redis at 127.0.0.1:" + port);
+            runScenarios(ChildMain.KVS_REDIS, port, null);
+        }
     }
 
     private void runChronicle() throws IOException {

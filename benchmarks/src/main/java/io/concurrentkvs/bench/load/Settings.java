@@ -39,7 +39,7 @@ final class Settings {
     String serverIdle = LIBRARY_SERVER_IDLE;
     String poller = "";
     List<Integer> clientCounts = List.of(1, 2, 4);
-    Set<String> systems = Set.of("kvs", "redis", "chronicle", "harness");
+    Set<String> systems = Set.of("kvs", "redis", ChildMain.KVS_REDIS, "chronicle", "harness");
     Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
     boolean extras = true;
     int redisPort;
@@ -131,7 +131,7 @@ final class Settings {
         return "options: --quick --warmup-ms N --measure-ms N --keys N --large-keys N (0: skip) --inflight N "
                 + "--window N --mix-inflight N --workers N (default: the library's) --server-idle busy|balanced|yielding "
                 + "(default: balanced, the library's) --poller IDLE (default: the library's) --clients 1,2,4 "
-                + "--systems kvs,redis,chronicle,harness "
+                + "--systems kvs,redis,kvs-redis,chronicle,harness "
                 + "--only sync-get,sync-set,async-get,async-get-256,set-all,get-all,mix --no-extras --redis-port P "
                 + "--work-dir DIR --jfr DIR";
     }
