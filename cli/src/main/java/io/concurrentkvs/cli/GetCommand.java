@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  kvs get user:42",
             "  kvs get --name my_kvs user:42",
+            "  kvs get --url redis://127.0.0.1:6379 user:42",
             "  name=$(kvs get --name my_kvs user:42) || echo absent"
         })
 final class GetCommand extends OperationCommand {

@@ -7,16 +7,24 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * Base of the one-shot commands ({@code get}, {@code set}, {@code post}, {@code del}): connects a
- * blocking client with the string codec, runs one operation, and closes the connection. Runs on the
+ * blocking client with the string codec to the store {@code --name} (or Redis at {@code --url}), runs one operation, and closes the connection. Runs on the
  * main thread.
  */
 abstract class OperationCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
+
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "Talk to Redis instead of a shared-memory store: redis://host:port[/db] or"
+                    + " redis-cluster://host:port[,host:port...] (not with --name).")
+    String url;
 
     @Option(
             names = "--timeout",
@@ -30,7 +38,11 @@ abstract class OperationCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        try (KvsClient<String, String> client = KvsClient.connect(store.name(), Codecs.string(), Codecs.string())) {
+        if (url != null && spec.commandLine().getParseResult().hasMatchedOption("--name")) {
+            throw new ParameterException(spec.commandLine(), "--url and --name are exclusive: give one store");
+        }
+        String target = url != null ? url : store.name();
+        try (KvsClient<String, String> client = KvsClient.connect(target, Codecs.string(), Codecs.string())) {
             return execute(
                     client, spec.commandLine().getOut(), spec.commandLine().getErr());
         }

@@ -1,6 +1,6 @@
 package io.concurrentkvs.core;
 
-import io.concurrentkvs.core.internal.client.ClientEngine;
+import io.concurrentkvs.core.internal.backend.KvsBackend;
 import io.concurrentkvs.core.internal.client.ResponseDecoder;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
 import io.concurrentkvs.core.internal.ring.Opcodes;
@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AsyncKvsClient<K, V> {
     private final KvsConnection connection;
-    private final ClientEngine engine;
+    private final KvsBackend engine;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
     private final ResponseDecoder<Optional<V>> getDecoder;

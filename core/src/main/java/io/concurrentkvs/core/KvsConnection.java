@@ -1,10 +1,13 @@
 package io.concurrentkvs.core;
 
+import io.concurrentkvs.core.internal.backend.Backends;
+import io.concurrentkvs.core.internal.backend.KvsBackend;
 import io.concurrentkvs.core.internal.client.ClientEngine;
 import io.concurrentkvs.core.internal.metrics.MetricsAccess;
 import io.concurrentkvs.core.internal.region.RegionPaths;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A client process's connection to a store: one registration in the server's client table, its own
@@ -22,31 +25,44 @@ import java.util.Objects;
  * {@link #close()}, so neither connect/close cycles nor server restarts pile up mappings or keep
  * removed files in {@code /dev/shm}.
  *
+ * <p>Other backends: {@link #connect(String)} with a {@code redis://} or {@code redis-cluster://} URL gives
+ * a connection to Redis instead (module {@code kvs-redis}), with the same views and exceptions; what this
+ * class says of regions, slots and the poller is then Redis's connection and its event loop instead.
+ *
  * <p>Thread safety: thread-safe; share one connection per process.
  */
 public final class KvsConnection implements AutoCloseable {
     static {
-        // kvs-micrometer's client binder listens to the engine's requests; no public method exposes them.
+        // kvs-micrometer's client binder listens to the backend's requests; no public method exposes them.
         MetricsAccess.installConnectionAccess(c -> c.engine.requestListeners());
     }
 
-    private final ClientEngine engine;
+    private final KvsBackend engine;
 
-    private KvsConnection(ClientEngine engine) {
+    private KvsConnection(KvsBackend engine) {
         this.engine = engine;
     }
 
     /**
-     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options. Blocks until
-     * registered, up to {@link ConnectionOptions#DEFAULT_CONNECT_TIMEOUT} for a server still initialising
-     * the region; starts the connection's poller thread.
+     * Connects to the store {@code name} ("my_kvs" or "/my_kvs") with default options, or to Redis by URL.
+     * Blocks until registered, up to {@link ConnectionOptions#DEFAULT_CONNECT_TIMEOUT} for a server still
+     * initialising the region; starts the connection's poller thread.
      *
-     * @param name the store name: 1-200 letters, digits, {@code . _ -}, optionally after one leading slash
-     * @return a connection registered with the running server
-     * @throws IllegalArgumentException if {@code name} is null or not a valid store name
-     * @throws KvsUnavailableException if no region exists under the name or its server is not running
+     * <p>A URL chooses another backend, found on the classpath: {@code redis://host:port[/db]} (a
+     * standalone Redis) or {@code redis-cluster://host:port[,host:port...]} (the seed nodes of a Redis
+     * Cluster) need the artifact {@code io.concurrentkvs:kvs-redis}; see its documentation for what differs
+     * from shared memory. Every view of the connection works the same over either backend.
+     *
+     * @param name the store name: 1-200 letters, digits, {@code . _ -}, optionally after one leading slash;
+     *     or a backend URL
+     * @return a connection registered with the running server (or connected to Redis)
+     * @throws IllegalArgumentException if {@code name} is null or not a valid store name or URL
+     * @throws KvsUnavailableException if no region exists under the name or its server is not running (or
+     *     nothing answers at the URL)
      * @throws KvsIncompatibleRegionException if the file under the name is not a usable region
      * @throws KvsCapacityException if the server's client table is full
+     * @throws KvsException if the URL's scheme has no backend on the classpath (the message names the
+     *     artifact to add)
      */
     public static KvsConnection connect(String name) {
         return connect(name, ConnectionOptions.defaults());
@@ -68,6 +84,10 @@ public final class KvsConnection implements AutoCloseable {
      */
     public static KvsConnection connect(String name, ConnectionOptions options) {
         Objects.requireNonNull(options, "options");
+        Optional<String> scheme = Backends.scheme(name);
+        if (scheme.isPresent()) {
+            return new KvsConnection(Backends.open(name, scheme.get(), options));
+        }
         String bare = RegionPaths.normalizeName(name);
         Path path = options.path().orElseGet(() -> RegionPaths.defaultPath(bare));
         return new KvsConnection(ClientEngine.connect(bare, path, options));
@@ -91,7 +111,8 @@ public final class KvsConnection implements AutoCloseable {
     /**
      * The store name.
      *
-     * @return the name given to {@code connect}, without a leading slash
+     * @return the name given to {@code connect}, without a leading slash; for a URL connection, the URL
+     *     without credentials
      */
     public String name() {
         return engine.name();
@@ -101,6 +122,7 @@ public final class KvsConnection implements AutoCloseable {
      * The region file.
      *
      * @return the path of the region this connection attaches to
+     * @throws UnsupportedOperationException for a connection by URL (Redis), which has none
      */
     public Path path() {
         return engine.path();
@@ -117,7 +139,7 @@ public final class KvsConnection implements AutoCloseable {
 
     /**
      * Largest encoded key the server accepts, read from the region (the current server's, or the last one
-     * seen while none is attached).
+     * seen while none is attached); over Redis, 512 MiB.
      *
      * @return the key limit in bytes; a longer key fails at the call with {@link IllegalArgumentException}
      */
@@ -127,7 +149,7 @@ public final class KvsConnection implements AutoCloseable {
 
     /**
      * Largest encoded value the server accepts, read from the region (the current server's, or the last one
-     * seen while none is attached).
+     * seen while none is attached); over Redis, 512 MiB.
      *
      * @return the value limit in bytes; a longer value fails at the call with {@link IllegalArgumentException}
      */
@@ -156,10 +178,10 @@ public final class KvsConnection implements AutoCloseable {
     }
 
     /**
-     * The asynchronous core shared by every client view. Package-private: the reactive and blocking views
-     * reach it only through {@link AsyncKvsClient}.
+     * The backend shared by every client view. Package-private: the reactive and blocking views reach it
+     * only through {@link AsyncKvsClient}.
      */
-    ClientEngine engine() {
+    KvsBackend engine() {
         return engine;
     }
 

@@ -65,12 +65,21 @@ public final class KvsClientMetrics implements MeterBinder, AutoCloseable {
     /** One recorder per registry bound; guarded by this. */
     private final List<Recorder> recorders = new ArrayList<>();
 
-    /** A binder for {@code connection}'s meters, tagged with its store name. */
+    /**
+     * A binder for {@code connection}'s meters, tagged with its store name.
+     *
+     * @param connection the connection whose requests the meters time (shared memory or Redis); not null
+     */
     public KvsClientMetrics(KvsConnection connection) {
         this(connection, Tags.empty());
     }
 
-    /** A binder for {@code connection}'s meters, tagged with its store name and {@code tags}. */
+    /**
+     * A binder for {@code connection}'s meters, tagged with its store name and {@code tags}.
+     *
+     * @param connection the connection whose requests the meters time (shared memory or Redis); not null
+     * @param tags extra tags on every meter (for example the application's name); not null
+     */
     public KvsClientMetrics(KvsConnection connection, Iterable<Tag> tags) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.tags = Tags.of(Objects.requireNonNull(tags, "tags")).and(STORE_TAG, connection.name());

@@ -46,12 +46,21 @@ public final class KvsServerMetrics implements MeterBinder {
     private final Tags tags;
     private final ServedRequests served;
 
-    /** A binder for {@code server}'s meters, tagged with its store name. */
+    /**
+     * A binder for {@code server}'s meters, tagged with its store name.
+     *
+     * @param server the server whose served requests and entries the meters read; not null
+     */
     public KvsServerMetrics(KvsServer server) {
         this(server, Tags.empty());
     }
 
-    /** A binder for {@code server}'s meters, tagged with its store name and {@code tags}. */
+    /**
+     * A binder for {@code server}'s meters, tagged with its store name and {@code tags}.
+     *
+     * @param server the server whose served requests and entries the meters read; not null
+     * @param tags extra tags on every meter (for example the application's name); not null
+     */
     public KvsServerMetrics(KvsServer server, Iterable<Tag> tags) {
         this.server = Objects.requireNonNull(server, "server");
         this.tags = Tags.of(Objects.requireNonNull(tags, "tags")).and(STORE_TAG, server.name());

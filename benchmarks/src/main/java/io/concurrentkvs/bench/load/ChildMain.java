@@ -157,12 +157,17 @@ public final class ChildMain {
         }
     }
 
+    /** The kvs API (all three views) over the same Redis as the raw Lettuce rows, through kvs-redis. */
+    static final String KVS_REDIS = "kvs-redis";
+
     static StoreClient connect(String system, String target, int keys) {
         switch (system) {
             case "kvs":
                 return new KvsStoreClient(target);
             case "redis":
                 return new RedisStoreClient(Integer.parseInt(target));
+            case KVS_REDIS:
+                return new KvsStoreClient("redis://127.0.0.1:" + Integer.parseInt(target));
             case "chronicle":
                 return new ChronicleStoreClient(new File(target), keys);
             case "harness":

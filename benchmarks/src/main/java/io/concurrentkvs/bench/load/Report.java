@@ -74,6 +74,7 @@ final class Report {
     String ratios() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Map<String, Row>> e : byScenario().entrySet()) {
+            adapterRatio(sb, e.getKey(), e.getValue());
             Row kvs = e.getValue().get("kvs");
             if (kvs == null) {
                 continue;
@@ -111,6 +112,22 @@ final class Report {
         return sb.toString();
     }
 
+    /** The kvs API over Redis beside raw Lettuce on the same server: what the adapter costs. */
+    private static void adapterRatio(StringBuilder sb, String scenario, Map<String, Row> bySystem) {
+        Row adapter = bySystem.get(ChildMain.KVS_REDIS);
+        Row raw = bySystem.get("redis");
+        if (adapter == null || raw == null) {
+            return;
+        }
+        double ratio = adapter.result().opsPerSecond() / raw.result().opsPerSecond();
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-40s kvs-redis vs redis throughput %s: the kvs API over Redis costs %.1f%% of raw Lettuce's%n",
+                scenario,
+                times(ratio),
+                (1 - ratio) * 100));
+    }
+
     /**
      * The targets of issue 11 (SPEC section 5), all judged with the library's default settings, one line
      * each: MET or MISSED with the measured numbers (and the ratio where the target is one), or SKIPPED
@@ -127,6 +144,7 @@ final class Report {
                     .append(settings.poller.isEmpty() ? "" : ", poller=" + settings.poller)
                     .append("; the targets assume the defaults)\n");
         }
+        targetAdapter(sb);
         targetSyncGet(sb);
         targetBusySyncGet(sb);
         targetPipelined(sb);
@@ -200,6 +218,25 @@ final class Report {
             v.info("ran with " + settings.inFlight + " in flight");
         }
         sb.append(v);
+    }
+
+    private void targetAdapter(StringBuilder sb) {
+        String what =
+                "0. kvs API over Redis (issue 16): throughput >= 90% of raw Lettuce's on the same Redis, every scenario";
+        Verdict v = new Verdict(what);
+        boolean any = false;
+        for (Map.Entry<String, Map<String, Row>> e : byScenario().entrySet()) {
+            Row adapter = e.getValue().get(ChildMain.KVS_REDIS);
+            Row raw = e.getValue().get("redis");
+            if (adapter == null || raw == null) {
+                continue;
+            }
+            any = true;
+            double ratio = adapter.result().opsPerSecond() / raw.result().opsPerSecond();
+            v.check(ratio >= 0.9, e.getKey(), e.getKey() + " " + times(ratio));
+            v.noErrors(e.getKey(), adapter);
+        }
+        sb.append(any ? v.toString() : skipped(what, "no kvs-redis row beside a redis row"));
     }
 
     private void targetBatches(StringBuilder sb) {

@@ -39,10 +39,13 @@ final class Settings {
     String serverIdle = LIBRARY_SERVER_IDLE;
     String poller = "";
     List<Integer> clientCounts = List.of(1, 2, 4);
-    Set<String> systems = Set.of("kvs", "redis", "chronicle", "harness");
+    Set<String> systems = Set.of("kvs", "redis", ChildMain.KVS_REDIS, "chronicle", "harness");
     Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
     boolean extras = true;
     int redisPort;
+    /** With both redis and kvs-redis: interleaved rounds of their single-client scenarios, best kept. */
+    int redisRounds = 1;
+
     Path workDir = Path.of("benchmarks/target/load-run");
     Path jfrDir;
 
@@ -103,6 +106,9 @@ final class Settings {
                 case "--no-extras":
                     s.extras = false;
                     break;
+                case "--redis-rounds":
+                    s.redisRounds = Integer.parseInt(args[++i]);
+                    break;
                 case "--redis-port":
                     s.redisPort = Integer.parseInt(args[++i]);
                     break;
@@ -131,8 +137,8 @@ final class Settings {
         return "options: --quick --warmup-ms N --measure-ms N --keys N --large-keys N (0: skip) --inflight N "
                 + "--window N --mix-inflight N --workers N (default: the library's) --server-idle busy|balanced|yielding "
                 + "(default: balanced, the library's) --poller IDLE (default: the library's) --clients 1,2,4 "
-                + "--systems kvs,redis,chronicle,harness "
-                + "--only sync-get,sync-set,async-get,async-get-256,set-all,get-all,mix --no-extras --redis-port P "
+                + "--systems kvs,redis,kvs-redis,chronicle,harness "
+                + "--only sync-get,sync-set,async-get,async-get-256,set-all,get-all,mix --no-extras --redis-port P --redis-rounds N "
                 + "--work-dir DIR --jfr DIR";
     }
 

@@ -116,4 +116,26 @@ class ReportTargetsTest {
         assertThat(Scenario.parse("async-get-256")).isEqualTo(Scenario.ASYNC_GET_256);
         assertThat(Scenario.mixTitle(100_000, 2)).isEqualTo("90/10 get/set mix, 100k keys, 2 proc");
     }
+
+    @Test
+    void theKvsApiOverRedisIsJudgedAgainstRawLettuceOnTheSameScenarios() {
+        row(Scenario.SYNC_GET.title, "redis", 1, 10_000, 90_000);
+        row(Scenario.SYNC_GET.title, ChildMain.KVS_REDIS, 1, 9_500, 95_000);
+        row(Scenario.SET_ALL.title, "redis", 1, 60_000, 0);
+        row(Scenario.SET_ALL.title, ChildMain.KVS_REDIS, 1, 50_000, 0);
+        Report report = new Report(rows, null, Settings.parse(new String[0]));
+
+        assertThat(line(report.targets(), "0."))
+                .startsWith("MISSED")
+                .contains(Scenario.SYNC_GET.title + " 0.95x", Scenario.SET_ALL.title + " 0.83x")
+                .endsWith("[missed: " + Scenario.SET_ALL.title + "]");
+        assertThat(report.ratios()).contains("the kvs API over Redis costs 5.0% of raw Lettuce's");
+    }
+
+    @Test
+    void theRedisAdapterTargetIsSkippedWithoutBothRows() {
+        row(Scenario.SYNC_GET.title, "redis", 1, 10_000, 90_000);
+        assertThat(line(new Report(rows, null, Settings.parse(new String[0])).targets(), "0."))
+                .startsWith("SKIPPED");
+    }
 }

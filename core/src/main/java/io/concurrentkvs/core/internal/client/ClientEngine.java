@@ -6,6 +6,7 @@ import io.concurrentkvs.core.KvsException;
 import io.concurrentkvs.core.KvsTimeoutException;
 import io.concurrentkvs.core.KvsUnavailableException;
 import io.concurrentkvs.core.internal.Threads;
+import io.concurrentkvs.core.internal.backend.KvsBackend;
 import io.concurrentkvs.core.internal.jfr.RequestTimeoutEvent;
 import io.concurrentkvs.core.internal.metrics.RequestListeners;
 import io.concurrentkvs.core.internal.region.Processes;
@@ -45,7 +46,7 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
  * the token holder; {@link #pollerParking} and {@link #cancellations} are set by the poller and cleared
  * by callers (or the reverse), as their comments say.
  */
-public final class ClientEngine implements AutoCloseable {
+public final class ClientEngine implements KvsBackend {
     private static final VarHandle DRIVE;
     private static final VarHandle POLLER_PARKING;
 
@@ -205,6 +206,7 @@ public final class ClientEngine implements AutoCloseable {
      * The listeners told of every request of this connection as it completes, each once, whatever ends
      * it (answer, timeout, failure, cancellation); see {@link RequestFuture} for where.
      */
+    @Override
     public RequestListeners requestListeners() {
         return requestListeners;
     }

@@ -140,26 +140,14 @@ public final class RequestFuture<T> extends CompletableFuture<T> {
     private boolean reported(boolean completed, RequestListener listener, RequestOutcome outcome, long endNanos) {
         if (completed && listener != null) {
             try {
-                listener.requestCompleted(op(opcode), outcome, endNanos - (deadlineNanos - timeoutNanos));
+                listener.requestCompleted(
+                        RequestOp.ofOpcode(opcode), outcome, endNanos - (deadlineNanos - timeoutNanos));
             } catch (RuntimeException e) {
                 // The request is complete already; a metric must not break the thread completing requests.
                 LOG.warn("a request listener failed on {}; ignored", describe(), e);
             }
         }
         return completed;
-    }
-
-    private static RequestOp op(int opcode) {
-        switch (opcode) {
-            case Opcodes.GET:
-                return RequestOp.GET;
-            case Opcodes.SET:
-                return RequestOp.SET;
-            case Opcodes.POST:
-                return RequestOp.POST;
-            default:
-                return RequestOp.DEL;
-        }
     }
 
     /** The outcome of an answer the decoder accepted. */

@@ -1,5 +1,7 @@
 package io.concurrentkvs.core.internal.metrics;
 
+import io.concurrentkvs.core.internal.ring.Opcodes;
+
 /** The operation of one request, as metrics name it: the tag value is {@link #tag()}. Immutable. */
 public enum RequestOp {
     GET("get"),
@@ -16,5 +18,21 @@ public enum RequestOp {
     /** The lower-case name metrics use: {@code get}, {@code set}, {@code post} or {@code del}. */
     public String tag() {
         return tag;
+    }
+
+    /** The op of a request with this protocol opcode (every opcode a view sends: GET, SET, POST, DEL). */
+    public static RequestOp ofOpcode(int opcode) {
+        switch (opcode) {
+            case Opcodes.GET:
+                return GET;
+            case Opcodes.SET:
+                return SET;
+            case Opcodes.POST:
+                return POST;
+            case Opcodes.DEL:
+                return DEL;
+            default:
+                throw new IllegalArgumentException("no request op for opcode " + opcode);
+        }
     }
 }
