@@ -59,6 +59,9 @@ final class VarHandleBackend extends MemoryBackend {
 
     @Override
     Memory allocateDirect(int length) {
+        if (length > Integer.MAX_VALUE - 7) {
+            throw new IllegalArgumentException("an aligned direct buffer is at most 2 GiB - 8 bytes: " + length);
+        }
         ByteBuffer aligned = ByteBuffer.allocateDirect(length + 7).alignedSlice(8);
         return new ByteBufferMemory(aligned.limit(length).slice());
     }
