@@ -151,8 +151,17 @@ public final class ProcessFixture implements BeforeEachCallback, AfterEachCallba
      * example, an {@code -Xmx} given here wins over the default one).
      */
     public Child start(String label, List<String> jvmOptions, Class<?> mainClass, String... args) {
+        return startOnJava(label, Paths.get(System.getProperty("java.home")), jvmOptions, mainClass, args);
+    }
+
+    /**
+     * Starts {@code mainClass} in a new JVM of the Java installed at {@code javaHome} (e.g. another
+     * release than this test's), with {@code jvmOptions} after the defaults. The classes are compiled for
+     * Java 17, so any later Java runs them.
+     */
+    public Child startOnJava(String label, Path javaHome, List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(CHILD_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-cp");

@@ -15,8 +15,10 @@ import java.util.zip.CRC32C;
  * Builds the small rings the jcstress tests race on, and writes and checks the batches they carry,
  * through core's public API only (the same calls the client and the server make).
  *
- * <p>Each ring lives in its own private direct buffer, so it uses {@code OffHeapMemory} (the Memory the
- * real region uses) and its orderings, without a region file. A batch carries one SET record whose key
+ * <p>Each ring lives in its own private direct buffer ({@code MappedFiles.allocateDirect}), so it uses the
+ * Memory the real region uses on this Java and its orderings, without a region file: Chronicle's {@code
+ * OffHeapMemory} on Java 17-23, the VarHandle {@code ByteBufferMemory} on 24+ (so the Java 25 pass checks
+ * that path). A batch carries one SET record whose key
  * and value bytes all equal a <em>tag</em>, so a reader can tell one writer's whole batch from an old,
  * partial or mixed one.
  *
@@ -25,7 +27,8 @@ import java.util.zip.CRC32C;
  */
 final class Rings {
     static {
-        // The forked test VMs load Chronicle Core through OffHeapMemory; never let it report analytics.
+        // The forked test VMs of Java 17-23 load Chronicle Core through OffHeapMemory; never let it report
+        // analytics.
         if (System.getProperty("chronicle.analytics.disable") == null) {
             System.setProperty("chronicle.analytics.disable", "true");
         }

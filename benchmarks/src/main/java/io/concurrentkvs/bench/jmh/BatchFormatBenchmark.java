@@ -4,12 +4,13 @@ import io.concurrentkvs.core.internal.layout.AnswerSeal;
 import io.concurrentkvs.core.internal.layout.ResponseSlotDescriptor;
 import io.concurrentkvs.core.internal.layout.ResponseSlots;
 import io.concurrentkvs.core.internal.layout.ResponseStatus;
-import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import io.concurrentkvs.core.internal.memory.MappedFiles;
+import io.concurrentkvs.core.internal.memory.Memory;
+import io.concurrentkvs.core.internal.memory.MemoryAccess;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.core.UnsafeMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +22,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -30,7 +30,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * thread): {@code encodeBatch} writes a batch of {@value #BATCH} GET records of 12-byte keys and its
  * header, as the client's dispatcher does; {@code readAnswers} reads a run of {@value #BATCH} FOUND
  * answers of 100-byte values, as the client completes a batch (one value array per answer is the
- * answer itself). Run with {@code -prof gc} for the allocation per request.
+ * answer itself). Run with {@code -prof gc} for the allocation per request. The memory is {@link
+ * MappedFiles#allocateDirect}, so the JVM's {@link MemoryAccess} choice ({@code -jvmArgsAppend
+ * -Dconcurrentkvs.memory=unsafe} or {@code =varhandle} to compare).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,23 +47,15 @@ public class BatchFormatBenchmark {
 
     private final byte[] key = "kxxxx0000042".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final byte[] value = new byte[100];
-    private long slotAddress;
-    private long slotLength;
-    private long runAddress;
-    private long runLength;
-    private OffHeapMemory slot;
+    private Memory slot;
     private ResponseSlots responses;
 
     @Setup(Level.Trial)
     public void setUp() {
-        slotLength = RequestRingDescriptor.slotSize(MAX_KEY, MAX_VALUE);
-        slotAddress = UnsafeMemory.MEMORY.allocate(slotLength);
-        slot = new OffHeapMemory(slotAddress, slotLength, this);
+        slot = MappedFiles.allocateDirect(RequestRingDescriptor.slotSize(MAX_KEY, MAX_VALUE));
         int responseSlot = ResponseSlotDescriptor.slotSize(MAX_VALUE);
-        runLength = (long) BATCH * responseSlot;
-        runAddress = UnsafeMemory.MEMORY.allocate(runLength);
         responses =
-                new ResponseSlots(new OffHeapMemory(runAddress, runLength, this), 1, BATCH, responseSlot, MAX_VALUE);
+                new ResponseSlots(MappedFiles.allocateDirect(BATCH * responseSlot), 1, BATCH, responseSlot, MAX_VALUE);
         responses.arm(0, 0, 1);
         AnswerSeal seal = new AnswerSeal();
         responses.beginAnswer(0, 0, 1, seal);
@@ -70,12 +64,6 @@ public class BatchFormatBenchmark {
             at = responses.putAnswer(0, 0, BATCH, at, ResponseStatus.FOUND, value, seal);
         }
         responses.publishAnswers(0, 0, 1, BATCH, at, seal);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        UnsafeMemory.MEMORY.freeMemory(slotAddress, slotLength);
-        UnsafeMemory.MEMORY.freeMemory(runAddress, runLength);
     }
 
     @Benchmark

@@ -1,13 +1,13 @@
 package io.concurrentkvs.bench.jmh;
 
-import io.concurrentkvs.core.internal.memory.OffHeapMemory;
+import io.concurrentkvs.core.internal.memory.MappedFiles;
+import io.concurrentkvs.core.internal.memory.MemoryAccess;
 import io.concurrentkvs.core.internal.ring.BatchFormat;
 import io.concurrentkvs.core.internal.ring.Opcodes;
 import io.concurrentkvs.core.internal.ring.RequestRing;
 import io.concurrentkvs.core.internal.ring.RequestRingDescriptor;
 import io.concurrentkvs.core.internal.ring.RingConsumer;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.core.UnsafeMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -36,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * A failed claim (ring full) or an empty poll counts as an operation too; compare within a group, and
  * expect two busy threads on a 2-core machine to be sensitive to anything else running.
+ *
+ * <p>The memory is {@link MappedFiles#allocateDirect}, so the JVM's {@link MemoryAccess} choice: pass
+ * {@code -jvmArgsAppend -Dconcurrentkvs.memory=unsafe} or {@code =varhandle} to compare the two.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,24 +48,16 @@ public class RingBenchmark {
     static final int CAPACITY = 4096;
     static final int SLOT = RequestRingDescriptor.slotSize(16, 100);
 
-    /** One ring in native memory per benchmark group. */
+    /** One ring in native memory per benchmark group (freed by the GC). */
     @State(Scope.Group)
     public static class Ring {
-        long address;
-        long length;
         RequestRing ring;
 
         @Setup(Level.Trial)
         public void setUp() {
-            length = RequestRingDescriptor.length(CAPACITY, SLOT);
-            address = UnsafeMemory.MEMORY.allocate(length);
-            ring = new RequestRing(new OffHeapMemory(address, length, this), CAPACITY, SLOT);
+            int length = Math.toIntExact(RequestRingDescriptor.length(CAPACITY, SLOT));
+            ring = new RequestRing(MappedFiles.allocateDirect(length), CAPACITY, SLOT);
             ring.initialize();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            UnsafeMemory.MEMORY.freeMemory(address, length);
         }
     }
 

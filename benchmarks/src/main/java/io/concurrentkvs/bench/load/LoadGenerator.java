@@ -35,7 +35,11 @@ public final class LoadGenerator {
             "-XX:+UseG1GC",
             "-Dchronicle.analytics.disable=true",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    /** Chronicle Map reaches into JDK internals on Java 17+; only its own JVMs get these flags. */
+    /**
+     * Chronicle Map reaches into JDK internals on Java 17+; only its own JVMs (the comparison baseline) get
+     * these flags, which are the list Chronicle documents. Concurrent-KVS's JVMs need none. The {@code
+     * sun.misc} export is a no-op kept to match that list: {@code jdk.unsupported} exports it to everyone.
+     */
     private static final List<String> CHRONICLE_JVM = List.of(
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",

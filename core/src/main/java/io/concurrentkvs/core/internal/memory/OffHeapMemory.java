@@ -5,7 +5,8 @@ import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * {@link Memory} over native memory (a mapped file or an allocation), accessed through Chronicle
- * Core's {@link UnsafeMemory}.
+ * Core's {@link UnsafeMemory}: the memory of Java 17-23 ({@code UnsafeBackend}; {@link ByteBufferMemory} is
+ * that of 24+, see {@link MemoryAccess}).
  *
  * <p>The {@code owner} object keeps whatever holds the memory (a {@code MappedByteBuffer}) strongly
  * reachable for as long as this view is: the mapping is released only when the owner is collected.

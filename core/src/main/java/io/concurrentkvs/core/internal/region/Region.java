@@ -37,7 +37,8 @@ import java.util.Set;
  * never truncated while mapped (a restart creates a new file).
  *
  * <p><b>Unmapping.</b> Whoever created or attached a region {@linkplain #unmap unmaps} it once no thread
- * can touch it again: an access to unmapped memory crashes the JVM (SIGSEGV), it does not throw. The
+ * can touch it again: on Java 17-23 an access to unmapped memory crashes the JVM (SIGSEGV), it does not
+ * throw (on 24+, with FFM mappings, it throws {@link IllegalStateException}; still a bug). The
  * server unmaps its region after its threads have been joined; a connection guards the readers that do
  * not hold its drive token ({@code MappingGuard}); a short-lived attach (taking over a dead server's
  * name) unmaps when done. A region never unmapped is released by the garbage collector, late.
