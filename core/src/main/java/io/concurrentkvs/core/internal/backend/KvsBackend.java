@@ -64,13 +64,13 @@ public interface KvsBackend extends AutoCloseable {
     <T> CompletableFuture<T> submit(
             int opcode, byte[] key, byte[] value, ResponseDecoder<T> decoder, long timeoutNanos);
 
-    /** Fails pending requests and releases every resource (threads, mappings, sockets). Idempotent. */
     /**
      * The listeners told of every request of this connection once, as it completes, with its op, outcome
      * and duration (kvs-micrometer's client binder is one). Never null.
      */
     RequestListeners requestListeners();
 
+    /** Fails pending requests and releases every resource (threads, mappings, sockets). Idempotent. */
     @Override
     void close();
 }
